@@ -1,0 +1,47 @@
+// Folds run verdicts into a TargetReport as they arrive, in constant memory.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "classify.hpp"
+#include "report.hpp"
+#include "target.hpp"
+
+namespace racelab {
+
+// What the campaign knows about one run besides its verdict.
+struct RunInfo {
+  std::uint64_t index = 0;  // run i of the target: seed = base seed + i
+  std::uint64_t seed = 0;
+  std::string fuzz;
+  std::string replay;
+  const ProcessResult* process = nullptr;
+};
+
+// Not thread-safe: the campaign serialises Add calls. The result does not
+// depend on the order in which runs are added: counts commute, and every
+// example kept is the one with the lowest run index.
+class TargetAggregator {
+ public:
+  explicit TargetAggregator(const Target& target, std::size_t max_signatures = 256);
+  void Add(const RunInfo& run, const RunVerdict& verdict);
+  // The report so far, in a canonical order.
+  TargetReport Snapshot() const;
+  std::uint64_t failed_runs() const { return report_.failed_runs; }
+
+ private:
+  TargetReport report_;
+  std::size_t max_signatures_;
+  std::uint64_t wall_us_ = 0;
+  std::uint64_t cpu_us_ = 0;
+  std::map<std::string, std::uint64_t> wall_us_by_fuzz_;
+  std::map<std::string, std::size_t> signature_index_;  // signature -> sanitizer_reports slot
+};
+
+// Builds the example excerpt for a run: lines around the first divergence of
+// stdout, else the head of the first sanitizer report, else the tail of stderr.
+std::vector<std::string> ExampleExcerpt(const RunVerdict& v, const ProcessResult& p);
+
+}  // namespace racelab

@@ -1,0 +1,99 @@
+// The report model: plain data that every output format is rendered from.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "failure_class.hpp"
+
+namespace racelab {
+
+inline constexpr std::string_view kReportSchema = "racelab.report/1";
+
+// The first line where a run's output left the expected one.
+struct DivergenceInfo {
+  std::uint64_t line = 0;  // 1-based
+  std::string expected;
+  std::string actual;
+  bool missing_actual = false;    // output ended before this line
+  bool missing_expected = false;  // a line where nothing more was expected
+};
+
+// One run that shows a class: the first (lowest run index) that did.
+struct Example {
+  std::uint64_t run = 0;  // run index within its target
+  std::uint64_t seed = 0;
+  std::string fuzz;
+  std::string replay;                 // the exact command that replays this run
+  std::vector<std::string> classes;   // every class of that run
+  std::vector<std::string> excerpt;   // lines around the first divergence
+  std::optional<DivergenceInfo> divergence;
+};
+
+// A deduplicated sanitizer report: one signature, however many runs showed it.
+struct SanitizerSummary {
+  std::string kind;
+  std::string cls;
+  std::string signature;
+  std::string location;  // file:line of the first frame in the program's own source
+  std::uint64_t runs = 0;
+  std::uint64_t first_seed = 0;
+  std::uint64_t first_run = 0;
+  std::vector<std::string> text;  // the report of the first run that showed it
+};
+
+struct TargetReport {
+  std::string id;
+  std::string build;  // plain | tsan | path
+  std::string executable;
+  std::string oracle;
+  std::uint64_t iterations = 0;
+  std::uint64_t runs = 0;
+  std::uint64_t failed_runs = 0;
+  std::map<std::string, std::uint64_t> classes;  // class name -> runs
+  std::map<std::string, std::map<std::string, std::uint64_t>> classes_by_fuzz;
+  std::map<std::string, std::uint64_t> runs_by_fuzz;
+  std::map<std::string, double> wall_seconds_by_fuzz;  // summed run wall time per setting
+  std::map<std::string, Example> examples;  // failing class name -> example
+  std::vector<SanitizerSummary> sanitizer_reports;
+  std::uint64_t distinct_signatures_dropped = 0;  // beyond the kept maximum
+  // --expect: what the manifest expects, and the verdict.
+  bool expect_checked = false;
+  std::vector<std::string> expected;
+  std::string verdict;              // as-expected | unexpected-failure | not-reproduced
+  std::vector<std::string> notes;   // e.g. "expected class X not seen in N runs (not enough runs)"
+  double wall_seconds = 0;          // sum of run wall times
+  double cpu_seconds = 0;           // sum of child CPU times
+  std::uint64_t harness_errors = 0;  // runs racelab itself failed to carry out
+  std::vector<std::string> harness_error_examples;
+};
+
+struct ReportSettings {
+  std::uint64_t runs = 0;
+  int jobs = 0;
+  std::string fuzz;
+  std::uint64_t seed = 0;
+  double timeout_s = 0;
+  std::string build;
+  bool expect = false;
+  bool until_fail = false;
+};
+
+struct Report {
+  std::string schema = std::string(kReportSchema);
+  std::string racelab_version;
+  ReportSettings settings;
+  std::vector<TargetReport> targets;
+  bool interrupted = false;
+  double elapsed_s = 0;
+};
+
+// Whether a report shows anything that makes `racelab run` exit 1.
+bool HasFailures(const Report& r);
+// Whether racelab itself failed to carry out some run (exit 3).
+bool HasHarnessErrors(const Report& r);
+
+}  // namespace racelab

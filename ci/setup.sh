@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages racelab needs (only those missing). Idempotent.
+set -euo pipefail
+
+packages=(
+  clang llvm            # clang++ builds everything; llvm brings llvm-symbolizer for TSan's file:line
+  cmake ninja-build
+  libboost-program-options-dev librapidcheck-dev libgtest-dev libgmock-dev
+  nlohmann-json3-dev libfmt-dev libbenchmark-dev
+  libxml2-utils         # xmllint, for the JUnit schema check
+  clang-format
+  bc time               # bench/ scripts
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "ci/setup.sh: installing ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,63 @@
+# Sanitizer flags applied per target: specimens must be instrumented whatever the
+# preset, and the checker is instrumented only in the tsan/asan presets.
+
+# racelab_sanitize(<target> <none|thread|address>)
+#   thread:  clang -fsanitize=thread -g -O1 (the variants.md contract for specimens)
+#   address: -fsanitize=address,undefined with frame pointers, no recovery from UB
+function(racelab_sanitize target kind)
+  if(kind STREQUAL "thread")
+    target_compile_options(${target} PRIVATE -fsanitize=thread -g -O1)
+    target_link_options(${target} PRIVATE -fsanitize=thread)
+  elseif(kind STREQUAL "address")
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined
+                           -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  elseif(kind STREQUAL "plain" OR kind STREQUAL "none" OR kind STREQUAL "")
+  else()
+    message(FATAL_ERROR "racelab_sanitize: unknown sanitizer '${kind}'")
+  endif()
+endfunction()
+
+# The whole-build sanitizer of the tsan/asan presets, for racelab's own targets.
+function(racelab_sanitize_own target)
+  racelab_sanitize(${target} "${RACELAB_SANITIZER}")
+endfunction()
+
+if(NOT RACELAB_SANITIZER STREQUAL "" AND NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  message(WARNING "RACELAB_SANITIZER=${RACELAB_SANITIZER} is tested with clang only")
+endif()
+if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  message(FATAL_ERROR "racelab builds its TSan specimens with clang: configure with "
+                      "-DCMAKE_CXX_COMPILER=clang++ (the presets do)")
+endif()
+
+# racelab_tsan_options(<required-var> <default-var>)
+# Reads sanitize/tsan_options.conf (the documented source of truth) into two
+# colon-separated TSAN_OPTIONS strings.
+function(racelab_tsan_options required_var default_var)
+  set(conf ${PROJECT_SOURCE_DIR}/sanitize/tsan_options.conf)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${conf})
+  file(STRINGS ${conf} lines)
+  set(section "")
+  set(required "")
+  set(defaults "")
+  foreach(line IN LISTS lines)
+    string(REGEX REPLACE "#.*$" "" line "${line}")
+    string(STRIP "${line}" line)
+    if(line STREQUAL "")
+      continue()
+    elseif(line MATCHES "^\\[(.*)\\]$")
+      set(section "${CMAKE_MATCH_1}")
+    elseif(section STREQUAL "required")
+      list(APPEND required "${line}")
+    elseif(section STREQUAL "default")
+      list(APPEND defaults "${line}")
+    else()
+      message(FATAL_ERROR "${conf}: option '${line}' outside [required]/[default]")
+    endif()
+  endforeach()
+  list(JOIN required ":" required)
+  list(JOIN defaults ":" defaults)
+  set(${required_var} "${required}" PARENT_SCOPE)
+  set(${default_var} "${defaults}" PARENT_SCOPE)
+endfunction()

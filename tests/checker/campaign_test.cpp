@@ -1,0 +1,170 @@
+// The campaign against a fake runner: seeds, fuzz rotation, counting, examples, stopping.
+#include "campaign.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+
+#include "fake_process.hpp"
+
+namespace racelab {
+namespace {
+
+Target PathTarget(OracleKind oracle = OracleKind::kExitStatus) {
+  Target t;
+  t.id = "/bin/prog";
+  t.executable = "/bin/prog";
+  t.oracle = oracle;
+  t.iterations = 3;
+  return t;
+}
+
+ProcessResult Exited(int code, std::string out = "", std::string err = "") {
+  ProcessResult r;
+  r.termination = Termination::kExited;
+  r.exit_code = code;
+  r.out = std::move(out);
+  r.err = std::move(err);
+  return r;
+}
+
+CampaignOptions Options(std::uint64_t runs, int jobs) {
+  CampaignOptions o;
+  o.runs = runs;
+  o.jobs = jobs;
+  o.seed = 100;
+  o.fuzz = *ParseFuzzList("none,sleep:50");
+  return o;
+}
+
+TEST(Campaign, GivesRunISeedSPlusIAndDealsFuzzSettingsInTurn) {
+  FakeProcessRunner fake([](const ProcessSpec&) { return Exited(0); });
+  Campaign c(fake, Options(10, 3), {PathTarget()});
+  auto reports = c.Run();
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const ProcessSpec& s : fake.specs())
+    seen.emplace(EnvOf(s, "RACELAB_SEED"), EnvOf(s, "RACELAB_FUZZ"));
+  ASSERT_EQ(seen.size(), 10u);
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(seen.count({std::to_string(100 + i), i % 2 == 0 ? "none" : "sleep:50"}), 1u) << i;
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].runs, 10u);
+  EXPECT_EQ(reports[0].failed_runs, 0u);
+  EXPECT_EQ(reports[0].classes.at("ok"), 10u);
+  EXPECT_EQ(reports[0].runs_by_fuzz.at("sleep:50"), 5u);
+}
+
+TEST(Campaign, KeepsTheLowestRunAsExampleWithAReplayLine) {
+  // Odd seeds fail: seed 101 (run 1) is the first failing run.
+  FakeProcessRunner fake([](const ProcessSpec& s) {
+    return Exited(std::stoull(EnvOf(s, "RACELAB_SEED")) % 2 == 1 ? 1 : 0);
+  });
+  Campaign c(fake, Options(20, 4), {PathTarget()});
+  auto r = c.Run()[0];
+  EXPECT_EQ(r.failed_runs, 10u);
+  EXPECT_EQ(r.classes.at("bad-exit"), 10u);
+  ASSERT_EQ(r.examples.count("bad-exit"), 1u);
+  const Example& e = r.examples.at("bad-exit");
+  EXPECT_EQ(e.run, 1u);
+  EXPECT_EQ(e.seed, 101u);
+  EXPECT_EQ(e.replay, "racelab replay /bin/prog --seed 101 --fuzz sleep:50 --iterations 3 --oracle exit-status");
+}
+
+TEST(Campaign, CountsAClassPerRunAndByFuzzSetting) {
+  FakeProcessRunner fake([](const ProcessSpec& s) {
+    if (EnvOf(s, "RACELAB_FUZZ") == "none") return Exited(0, "", "");
+    ProcessResult r;
+    r.termination = Termination::kSignaled;
+    r.signal = 11;
+    return r;
+  });
+  Campaign c(fake, Options(8, 2), {PathTarget()});
+  auto r = c.Run()[0];
+  EXPECT_EQ(r.classes.at("crash"), 4u);
+  EXPECT_EQ(r.classes_by_fuzz.at("sleep:50").at("crash"), 4u);
+  EXPECT_EQ(r.classes_by_fuzz.at("none").count("crash"), 0u);
+}
+
+TEST(Campaign, UntilFailStopsATargetAfterItsFirstFailure) {
+  std::atomic<int> calls{0};
+  FakeProcessRunner fake([&](const ProcessSpec& s) {
+    ++calls;
+    return Exited(EnvOf(s, "RACELAB_SEED") == "105" ? 1 : 0);
+  });
+  CampaignOptions o = Options(1000, 1);
+  o.until_fail = true;
+  Campaign c(fake, o, {PathTarget()});
+  auto r = c.Run()[0];
+  EXPECT_EQ(r.failed_runs, 1u);
+  EXPECT_EQ(r.runs, 6u);
+  EXPECT_EQ(calls.load(), 6);
+}
+
+TEST(Campaign, SpawnFailureIsRacelabsFaultNotTheProgramsFailure) {
+  FakeProcessRunner fake([](const ProcessSpec&) {
+    ProcessResult r;
+    r.termination = Termination::kSpawnFailed;
+    r.spawn_error = ENOENT;
+    return r;
+  });
+  Campaign c(fake, Options(5, 2), {PathTarget()});
+  auto r = c.Run()[0];
+  EXPECT_EQ(r.runs, 0u);
+  EXPECT_EQ(r.failed_runs, 0u);
+  EXPECT_EQ(r.harness_errors, 5u);
+  EXPECT_TRUE(r.classes.empty());
+}
+
+TEST(Campaign, CancelKeepsOnlyFinishedRuns) {
+  Campaign* self = nullptr;
+  std::atomic<int> calls{0};
+  FakeProcessRunner fake([&](const ProcessSpec&) {
+    if (++calls == 50) self->Cancel();
+    return Exited(0);
+  });
+  Campaign c(fake, Options(10000, 2), {PathTarget()});
+  self = &c;
+  auto r = c.Run()[0];
+  EXPECT_TRUE(c.cancelled());
+  EXPECT_GE(r.runs, 49u);
+  EXPECT_LE(r.runs, 52u);
+}
+
+TEST(Campaign, MergesTargetsInTheirOwnReports) {
+  FakeProcessRunner fake([](const ProcessSpec& s) {
+    return Exited(s.argv[0] == "/bin/b" ? 1 : 0);
+  });
+  Target a = PathTarget();
+  Target b = PathTarget();
+  b.id = b.executable = "/bin/b";
+  Campaign c(fake, Options(7, 2), {a, b});
+  auto rs = c.Run();
+  ASSERT_EQ(rs.size(), 2u);
+  EXPECT_EQ(rs[0].failed_runs, 0u);
+  EXPECT_EQ(rs[1].failed_runs, 7u);
+  EXPECT_EQ(c.progress().done, 14u);
+}
+
+TEST(ReplayCommand, NamesBuildSeedFuzzAndNonDefaultSizes) {
+  Variant v;
+  v.id = "p1s2";
+  v.check_iterations = 100;
+  Target t;
+  t.id = "p1s2";
+  t.build = Build::kTsan;
+  t.variant = &v;
+  t.iterations = 100;
+  EXPECT_EQ(ReplayCommand(t, 17, FuzzSetting{FuzzSetting::Mode::kSleep, 200}),
+            "racelab replay p1s2 --build tsan --seed 17 --fuzz sleep:200");
+  t.iterations = 50;
+  EXPECT_EQ(ReplayCommand(t, 1, FuzzSetting{}),
+            "racelab replay p1s2 --build tsan --seed 1 --fuzz none --iterations 50");
+  Target p = PathTarget();
+  p.id = "./my prog";
+  EXPECT_EQ(ReplayCommand(p, 3, FuzzSetting{}),
+            "racelab replay './my prog' --seed 3 --fuzz none --iterations 3 --oracle exit-status");
+}
+
+}  // namespace
+}  // namespace racelab

@@ -1,0 +1,52 @@
+// A scripted ProcessRunner for unit tests: no process is ever started.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "process.hpp"
+
+namespace racelab {
+
+// Reads NAME from a spec's explicit environment ("" when absent).
+inline std::string EnvOf(const ProcessSpec& spec, const std::string& name) {
+  for (const std::string& kv : spec.env)
+    if (kv.rfind(name + "=", 0) == 0) return kv.substr(name.size() + 1);
+  return "";
+}
+
+class FakeProcessRunner final : public ProcessRunner {
+ public:
+  using Script = std::function<ProcessResult(const ProcessSpec&)>;
+  explicit FakeProcessRunner(Script script) : script_(std::move(script)) {}
+  ProcessResult Run(const ProcessSpec& spec) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (cancelled_) {
+        ProcessResult r;
+        r.termination = Termination::kCancelled;
+        return r;
+      }
+      specs_.push_back(spec);
+    }
+    return script_(spec);
+  }
+  void CancelAll() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_ = true;
+  }
+  std::vector<ProcessSpec> specs() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return specs_;
+  }
+
+ private:
+  Script script_;
+  mutable std::mutex mu_;
+  bool cancelled_ = false;
+  std::vector<ProcessSpec> specs_;
+};
+
+}  // namespace racelab

@@ -1,0 +1,131 @@
+// The real runner against a fixture program: exits, crashes, hangs, floods, stray children.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include "posix_process.hpp"
+#include "proc_util.hpp"
+
+namespace racelab {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::CountOpenFds;
+using testing::CountProcessesRunning;
+using testing::CountZombieChildren;
+
+ProcessSpec Fixture(const std::string& mode, milliseconds timeout = milliseconds(10000)) {
+  ProcessSpec s;
+  s.argv = {FIXTURE_PROGRAM, mode};
+  s.env = {"PATH=/usr/bin:/bin", "RACELAB_ITERATIONS=3"};
+  s.timeout = timeout;
+  return s;
+}
+
+TEST(PosixProcessRunner, CapturesStdoutAndExitStatus) {
+  PosixProcessRunner runner;
+  ProcessResult r = runner.Run(Fixture("ok"));
+  EXPECT_EQ(r.termination, Termination::kExited);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "hello\n");
+  EXPECT_EQ(runner.Run(Fixture("exit1")).exit_code, 1);
+  ProcessResult e = runner.Run(Fixture("stderr-only"));
+  EXPECT_EQ(e.err, "only stderr\n");
+  EXPECT_EQ(e.out, "");
+}
+
+TEST(PosixProcessRunner, PassesExactlyTheGivenEnvironment) {
+  PosixProcessRunner runner;
+  ProcessResult r = runner.Run(Fixture("env"));
+  EXPECT_NE(r.out.find("RACELAB_ITERATIONS=3\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("RACELAB_SEED=(unset)\n"), std::string::npos) << r.out;
+}
+
+TEST(PosixProcessRunner, ReportsCrashSignals) {
+  PosixProcessRunner runner;
+  ProcessResult segv = runner.Run(Fixture("segv"));
+  EXPECT_EQ(segv.termination, Termination::kSignaled);
+  EXPECT_EQ(segv.signal, SIGSEGV);
+  ProcessResult abrt = runner.Run(Fixture("abort"));
+  EXPECT_EQ(abrt.termination, Termination::kSignaled);
+  EXPECT_EQ(abrt.signal, SIGABRT);
+}
+
+TEST(PosixProcessRunner, KillsAHangingGroupWithinASecondOfTheTimeout) {
+  PosixProcessRunner runner;
+  const auto start = std::chrono::steady_clock::now();
+  ProcessResult r = runner.Run(Fixture("hang", milliseconds(300)));
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(r.termination, Termination::kTimedOut);
+  EXPECT_LT(took, milliseconds(1300));
+  EXPECT_EQ(CountProcessesRunning(std::string(FIXTURE_PROGRAM) + " hang"), 0);
+}
+
+TEST(PosixProcessRunner, StopsAFloodAtTheCap) {
+  PosixProcessRunner runner;
+  ProcessSpec s = Fixture("flood");
+  s.output_cap = 1 << 20;
+  ProcessResult r = runner.Run(s);
+  EXPECT_EQ(r.termination, Termination::kOutputOverflow);
+  EXPECT_EQ(r.out.size(), 1u << 20);
+}
+
+TEST(PosixProcessRunner, AProgramThatClosesStdoutEarlyStillEndsNormally) {
+  PosixProcessRunner runner;
+  ProcessResult r = runner.Run(Fixture("close-stdout"));
+  EXPECT_EQ(r.termination, Termination::kExited);
+  EXPECT_EQ(r.exit_code, 0);
+}
+
+TEST(PosixProcessRunner, AGrandchildHoldingThePipesDoesNotHoldTheRunOrSurviveIt) {
+  PosixProcessRunner runner;
+  for (const char* mode : {"grandchild", "setsid-grandchild"}) {
+    const auto start = std::chrono::steady_clock::now();
+    ProcessResult r = runner.Run(Fixture(mode));
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(r.termination, Termination::kExited) << mode;
+    EXPECT_EQ(r.out, "parent done\n") << mode;
+    EXPECT_LT(took, milliseconds(2000)) << mode;
+    EXPECT_EQ(CountProcessesRunning(std::string(FIXTURE_PROGRAM) + " " + mode), 0) << mode;
+  }
+  EXPECT_EQ(CountZombieChildren(), 0);
+}
+
+TEST(PosixProcessRunner, LeaksNoDescriptorIntoChildrenOrItself) {
+  PosixProcessRunner runner;
+  const int before = CountOpenFds();
+  for (int i = 0; i < 200; ++i) runner.Run(Fixture(i % 2 ? "ok" : "exit1"));
+  EXPECT_EQ(CountOpenFds(), before);
+  EXPECT_EQ(CountZombieChildren(), 0);
+  ProcessResult r = runner.Run(Fixture("fds"));
+  EXPECT_EQ(r.out, "0\n1\n2\n");
+}
+
+TEST(PosixProcessRunner, MissingExecutableIsASpawnFailure) {
+  PosixProcessRunner runner;
+  ProcessSpec s;
+  s.argv = {"/nonexistent/program"};
+  ProcessResult r = runner.Run(s);
+  EXPECT_EQ(r.termination, Termination::kSpawnFailed);
+  EXPECT_EQ(r.spawn_error, ENOENT);
+}
+
+TEST(PosixProcessRunner, CancelAllKillsRunningGroupsFromAnotherThread) {
+  PosixProcessRunner runner;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(milliseconds(200));
+    runner.CancelAll();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  ProcessResult r = runner.Run(Fixture("hang", milliseconds(20000)));
+  canceller.join();
+  EXPECT_EQ(r.termination, Termination::kCancelled);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
+  EXPECT_EQ(runner.Run(Fixture("ok")).termination, Termination::kCancelled);
+  EXPECT_EQ(CountProcessesRunning(std::string(FIXTURE_PROGRAM) + " hang"), 0);
+}
+
+}  // namespace
+}  // namespace racelab

@@ -1,0 +1,32 @@
+// Runs a specimen binary with an argv and a controlled environment, capturing its output.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace racelab_test {
+
+struct ProcessResult {
+  bool exited = false;  // false: killed by a signal (see signal) or by the timeout
+  int exit_status = -1;
+  int signal = 0;
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+};
+
+// The child gets the test's environment minus every RACELAB_* variable, plus `env`, so a
+// developer's own RACELAB_FUZZ cannot change what a test sees. No shell is involved.
+ProcessResult run_process(const std::string& path, const std::vector<std::string>& args,
+                          const std::map<std::string, std::string>& env,
+                          std::chrono::seconds timeout = std::chrono::seconds(60));
+
+// <RACELAB_BIN_DIR>/variants/<flavour>/<id>; throws when RACELAB_BIN_DIR is unset.
+std::string specimen_path(const std::string& flavour, const std::string& id);
+
+// Printable summary for assertion messages.
+std::string describe(const ProcessResult& result);
+
+}  // namespace racelab_test

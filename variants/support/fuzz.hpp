@@ -1,0 +1,86 @@
+// Fuzz points: where the specimens may be delayed, and the per-thread random delays.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "support/site.hpp"
+
+namespace rl {
+
+enum class FuzzMode {
+  none,   // fuzz points do nothing
+  sleep,  // each fuzz point sleeps uniformly 0..max_us microseconds
+  yield,  // each fuzz point calls std::this_thread::yield()
+};
+
+struct FuzzSetting {
+  FuzzMode mode = FuzzMode::none;
+  std::int64_t max_us = 0;  // meaningful for FuzzMode::sleep only
+
+  friend bool operator==(const FuzzSetting& a, const FuzzSetting& b) {
+    return a.mode == b.mode && a.max_us == b.max_us;
+  }
+  friend bool operator!=(const FuzzSetting& a, const FuzzSetting& b) { return !(a == b); }
+};
+
+// The RACELAB_FUZZ spelling: "none", "yield" or "sleep:MAX_US".
+std::string to_string(const FuzzSetting& setting);
+
+// The delays of one thread. Seeded from (seed, thread index) only, so a run replays with
+// the same sleep sequence per thread whatever the other threads do.
+class FuzzPlan {
+ public:
+  FuzzPlan(FuzzSetting setting, std::uint64_t seed, std::uint64_t thread_index);
+
+  // Uniform in [0, max_us] for FuzzMode::sleep; 0 (and no randomness used) otherwise.
+  std::int64_t next_sleep_us();
+  // Carries out one fuzz point: sleeps or yields as the setting says.
+  void pause();
+
+ private:
+  FuzzSetting setting_;
+  std::uint64_t state_;
+};
+
+// Every place a specimen touches something another thread can see. The native backend
+// delays at fuzz, read, write and print; the others exist so that a controlled scheduler
+// can make every synchronisation operation a scheduling point without editing specimens.
+enum class Point {
+  fuzz,       // an explicit rl::fuzz() of the seed
+  read,       // rl::Shared<T>::get
+  write,      // rl::Shared<T>::set / update
+  print,      // between the text and the line end of rl::print
+  lock,       // rl::Mutex::lock, before acquiring
+  unlock,     // rl::Mutex::unlock, before releasing
+  start,      // rl::Thread::start, before the thread exists
+  join,       // rl::Thread::join, before waiting
+  put,        // rl::Queue<T>::put
+  get,        // rl::Queue<T>::get, before waiting for an item
+  task_done,  // rl::Queue<T>::task_done
+  drain,      // rl::Queue<T>::join, before waiting for the queue to drain
+};
+const char* to_string(Point point);
+
+// Installs the fuzz setting for the whole process. Call before starting any rl::Thread:
+// the flag it sets is read without synchronisation by every point.
+void install_fuzz(FuzzSetting setting, std::uint64_t seed);
+
+namespace detail {
+// True when points need the slow path (fuzz mode other than none). Written only by
+// install_fuzz, before any thread starts, so the unsynchronised reads are race-free.
+extern bool g_points_active;
+void at_point(Point point, Site site);
+}  // namespace detail
+
+// With fuzz mode none this is one well-predicted branch on a global.
+inline void point(Point point, Site site) {
+  if (__builtin_expect(detail::g_points_active, false)) detail::at_point(point, site);
+}
+
+// The seed's explicit fuzz() call.
+inline void fuzz(Site site = Site::here()) {
+  point(Point::fuzz, site);
+}
+
+}  // namespace rl

@@ -1,0 +1,62 @@
+// rl::Queue<T>: a thread-safe FIFO with Python queue.Queue semantics.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <stdexcept>
+#include <utility>
+
+#include "support/fuzz.hpp"
+#include "support/site.hpp"
+
+namespace rl {
+
+// Unbounded, like queue.Queue(): put never blocks, get waits for an item, and join waits
+// until every item put so far has been matched by a task_done.
+template <class T>
+class Queue {
+ public:
+  void put(T item, Site site = Site::here()) {
+    point(Point::put, site);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      items_.push_back(std::move(item));
+      ++unfinished_;
+    }
+    not_empty_.notify_one();
+  }
+
+  T get(Site site = Site::here()) {
+    point(Point::get, site);
+    std::unique_lock<std::mutex> lock(mutex_);
+    not_empty_.wait(lock, [this] { return !items_.empty(); });
+    T item = std::move(items_.front());
+    items_.pop_front();
+    return item;
+  }
+
+  // Throws std::logic_error when called more often than put, as Python raises ValueError.
+  void task_done(Site site = Site::here()) {
+    point(Point::task_done, site);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (unfinished_ == 0) throw std::logic_error("rl::Queue::task_done called too many times");
+    if (--unfinished_ == 0) all_done_.notify_all();
+  }
+
+  void join(Site site = Site::here()) {
+    point(Point::drain, site);
+    std::unique_lock<std::mutex> lock(mutex_);
+    all_done_.wait(lock, [this] { return unfinished_ == 0; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable not_empty_;
+  std::condition_variable all_done_;
+  std::deque<T> items_;
+  std::size_t unfinished_ = 0;
+};
+
+}  // namespace rl
