@@ -19,13 +19,27 @@ std::string Printable(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// A torn line can be megabytes long (one run printed 10 MiB without a newline):
+// an excerpt keeps its start, so reports stay small whatever a program prints.
+constexpr std::size_t kMaxExcerptLineBytes = 400;
+
+std::string PrintableClipped(std::string_view line) {
+  if (line.size() <= kMaxExcerptLineBytes) return Printable(line);
+  return Printable(line.substr(0, kMaxExcerptLineBytes)) +
+         fmt::format("... (+{} bytes)", line.size() - kMaxExcerptLineBytes);
+}
+
+}  // namespace
+
 std::vector<std::string> PrintableLines(std::string_view text, std::size_t max_lines) {
   std::vector<std::string> out;
   std::size_t pos = 0;
   while (pos < text.size() && out.size() < max_lines) {
     std::size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
-    out.push_back(Printable(text.substr(pos, nl - pos)));
+    out.push_back(PrintableClipped(text.substr(pos, nl - pos)));
     pos = nl + 1;
   }
   return out;
@@ -44,7 +58,7 @@ std::vector<std::string> ExcerptAround(std::string_view text, std::uint64_t line
     if (final_piece && pos == text.size()) break;  // nothing after the last newline
     if (n >= first)
       out.push_back(fmt::format("{}{:>6} | {}", n == line ? '>' : ' ', n,
-                                Printable(text.substr(pos, nl - pos))));
+                                PrintableClipped(text.substr(pos, nl - pos))));
     pos = nl + 1;
     ++n;
   }
@@ -56,8 +70,8 @@ RunVerdict Classify(const ProcessResult& r, const Target& t, const SanitizerOpti
   switch (r.termination) {
     case Termination::kSpawnFailed:
       v.harness_error = true;
-      v.harness_error_text = fmt::format("cannot start {}: {}", t.executable,
-                                         std::strerror(r.spawn_error));
+      v.harness_error_text =
+          fmt::format("cannot start {}: {}", t.executable, std::strerror(r.spawn_error));
       return v;
     case Termination::kCancelled:
       v.harness_error = true;

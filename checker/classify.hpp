@@ -26,10 +26,11 @@ struct RunVerdict {
 RunVerdict Classify(const ProcessResult& r, const Target& t, const SanitizerOptions& sopts);
 
 // Lines of `text` around 1-based line `line` (radius either side), each
-// prefixed with its number, '>' marking `line`; control characters escaped.
+// prefixed with its number, '>' marking `line`; control characters escaped,
+// a line longer than 400 bytes cut there and marked "... (+N bytes)".
 std::vector<std::string> ExcerptAround(std::string_view text, std::uint64_t line, int radius);
 
-// The first max_lines lines of text, each made Printable.
+// The first max_lines lines of text, each made Printable and cut as above.
 std::vector<std::string> PrintableLines(std::string_view text, std::size_t max_lines);
 
 // Replaces control characters and terminal escapes of untrusted output by

@@ -9,14 +9,17 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 #include <thread>
 
+#include "bench.hpp"
 #include "campaign.hpp"
 #include "child_env.hpp"
 #include "expectations.hpp"
@@ -27,6 +30,7 @@
 #include "renderer.hpp"
 #include "replay.hpp"
 #include "report_json.hpp"
+#include "text_util.hpp"
 
 #ifndef RACELAB_VERSION
 #define RACELAB_VERSION "dev"
@@ -48,6 +52,7 @@ commands:
   run [TARGET...]           run targets many times in parallel and classify every failure
   replay TARGET --seed S    run one run again, exactly as a report's replay line says
   report FILE.json          render a saved JSON report as text, json or junit
+  bench [EXPERIMENT]        measure: timing, scaling, detection, throughput or all
 
 A TARGET is a manifest id (see `racelab list`), `all` (every correctness
 specimen, the default), or the path of any executable.
@@ -61,6 +66,14 @@ struct Usage : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Messages quote what the user gave (values, file names, a file's schema):
+// keep the promised single line, and keep the terminal safe from it.
+std::string OneLine(std::string_view message) {
+  std::string flat;
+  for (char c : message) flat += c == '\n' ? std::string("\\n") : std::string(1, c);
+  return TerminalSafe(flat);
+}
+
 // Strict number parsing: Boost's lexical_cast accepts "-1" for unsigned
 // types (it wraps around), so numbers arrive as strings and are checked here.
 std::uint64_t ParseCount(const std::string& opt, const std::string& text, std::uint64_t min,
@@ -73,15 +86,13 @@ std::uint64_t ParseCount(const std::string& opt, const std::string& text, std::u
   return v;
 }
 
+// std::from_chars, unlike stod, takes no leading space, hex or "inf" spelling:
+// the whole text must be one plain decimal number.
 double ParseSeconds(const std::string& opt, const std::string& text) {
   double v = 0;
-  try {
-    std::size_t used = 0;
-    v = std::stod(text, &used);
-    if (used != text.size()) throw std::invalid_argument("trailing");
-  } catch (const std::exception&) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
     throw Usage(fmt::format("{}: expected a number of seconds, got '{}'", opt, text));
-  }
   if (!(v > 0) || v > 86400 * 7)
     throw Usage(fmt::format("{}: must be more than 0 and at most a week, got '{}'", opt, text));
   return v;
@@ -97,8 +108,10 @@ struct Locations {
 Locations Locate(const po::variables_map& vm) {
   Locations loc;
   loc.bin_dir = vm.count("bin-dir") ? vm["bin-dir"].as<std::string>() : SelfDirectory();
+  if (vm.count("bin-dir") && loc.bin_dir.empty()) throw Usage("--bin-dir: an empty directory name");
   if (vm.count("manifest")) {
     loc.manifest = vm["manifest"].as<std::string>();
+    if (loc.manifest.empty()) throw Usage("--manifest: an empty file name");
   } else {
     std::string beside = loc.bin_dir + "/variants/manifest.json";
     std::string source = std::string(RACELAB_SOURCE_DIR) + "/variants/manifest.json";
@@ -364,6 +377,8 @@ std::vector<OutputSpec> PlanOutputs(const po::variables_map& vm) {
     }
     if (formats.empty()) formats.push_back("text");
   }
+  for (const std::string& o : outs)
+    if (o.empty()) throw Usage("--out: an empty file name");
   if (outs.size() > formats.size())
     throw Usage("--out: more output files than --format options (pair each --out with a --format)");
   std::vector<OutputSpec> plan;
@@ -381,7 +396,8 @@ std::vector<OutputSpec> PlanOutputs(const po::variables_map& vm) {
 }
 
 // Writes every planned output. A file that cannot be written is not lost:
-// its report goes to stdout instead and the call returns false.
+// its report goes to stdout instead and the call returns false, as it does
+// when stdout itself cannot be written (then stderr says why).
 bool WriteOutputs(const Report& report, const std::vector<OutputSpec>& plan) {
   bool ok = true;
   for (const OutputSpec& o : plan) {
@@ -393,12 +409,15 @@ bool WriteOutputs(const Report& report, const std::vector<OutputSpec>& plan) {
     std::string why = WriteFileAtomically(o.path, text);
     if (!why.empty()) {
       std::fprintf(stderr, "racelab: cannot write the report: %s; writing it to stdout instead\n",
-                   why.c_str());
+                   TerminalSafe(why).c_str());
       std::fwrite(text.data(), 1, text.size(), stdout);
       ok = false;
     }
   }
-  std::fflush(stdout);
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::fprintf(stderr, "racelab: cannot write the report to stdout: %s\n", std::strerror(errno));
+    ok = false;
+  }
   return ok;
 }
 
@@ -530,7 +549,9 @@ int CmdReplay(const std::vector<std::string>& args) {
       ("target", po::value<std::string>()->value_name("TARGET"), "the target (positional)")
       ("seed", po::value<std::string>()->value_name("S"), "RACELAB_SEED of the run (required)")
       ("fuzz", po::value<std::string>()->default_value("none")->value_name("F"),
-       "the run's fuzz setting: none, yield or sleep:MAX_US");
+       "the run's fuzz setting: none, yield or sleep:MAX_US")
+      ("color", po::value<std::string>()->default_value("auto")->value_name("WHEN"),
+       "never, auto (on a terminal, unless NO_COLOR is set) or always");
   AddRunSetupOptions(d, "tsan");
   po::positional_options_description pos;
   pos.add("target", 1);
@@ -550,9 +571,11 @@ int CmdReplay(const std::vector<std::string>& args) {
   auto fuzz = ParseFuzzSetting(vm["fuzz"].as<std::string>());
   if (!fuzz) throw Usage(fuzz.error().what);
   const std::uint64_t seed = ParseCount("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX / 2);
+  auto color = ParseColorMode(vm["color"].as<std::string>());
+  if (!color) throw Usage(color.error().what);
   PosixProcessRunner runner;
   const ReplayResult rr = Replay(runner, targets[0], o, *fuzz, seed);
-  std::cout << RenderReplay(rr, ::isatty(1) != 0 && std::getenv("NO_COLOR") == nullptr);
+  std::cout << RenderReplay(rr, UseColor(*color, ::isatty(1) != 0, std::getenv("NO_COLOR")));
   if (rr.verdict.harness_error) return kExitInternal;
   return rr.verdict.classes.Has(FailureClass::kOk) ? kExitOk : kExitFailures;
 }
@@ -573,6 +596,7 @@ int CmdReport(const std::vector<std::string>& args) {
   }
   auto vm = Parse(args, d, pos);
   if (!vm.count("file")) throw Usage("report: a FILE.json is required");
+  if (vm["file"].as<std::string>().empty()) throw Usage("report: an empty file name");
   const std::vector<OutputSpec> outputs = PlanOutputs(vm);
   const std::string path = vm["file"].as<std::string>();
   auto text = ReadTextFile(path, 1u << 30);
@@ -604,13 +628,14 @@ int Main(const std::vector<std::string>& args) {
     if (cmd == "run") return CmdRun(rest);
     if (cmd == "replay") return CmdReplay(rest);
     if (cmd == "report") return CmdReport(rest);
-    throw Usage(fmt::format("unknown command '{}' (use list, run, replay or report; see --help)",
-                            cmd));
+    if (cmd == "bench") return CmdBench(rest);
+    throw Usage(fmt::format(
+        "unknown command '{}' (use list, run, replay, report or bench; see --help)", cmd));
   } catch (const Usage& e) {
-    std::cerr << "racelab: " << e.what() << "\n";
+    std::cerr << "racelab: " << OneLine(e.what()) << "\n";
     return kExitUsage;
   } catch (const std::exception& e) {
-    std::cerr << "racelab: internal error: " << e.what() << "\n";
+    std::cerr << "racelab: internal error: " << OneLine(e.what()) << "\n";
     return kExitInternal;
   }
 }

@@ -9,25 +9,43 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 namespace racelab {
 
 namespace fs = std::filesystem;
 
 Result<std::string> ReadTextFile(const std::string& path, std::size_t max_bytes) {
+  if (path.empty()) return UsageError{"an empty file name"};
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0)
     return UsageError{fmt::format("{}: {}", path, std::strerror(errno))};
   if (S_ISDIR(st.st_mode)) return UsageError{fmt::format("{}: is a directory, not a file", path)};
   if (!S_ISREG(st.st_mode)) return UsageError{fmt::format("{}: not a regular file", path)};
   if (static_cast<std::size_t>(st.st_size) > max_bytes)
-    return UsageError{fmt::format("{}: too large ({} bytes; at most {})", path, st.st_size,
-                                  max_bytes)};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return UsageError{fmt::format("{}: cannot open: {}", path, std::strerror(errno))};
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return UsageError{fmt::format("{}: read error", path)};
+    return UsageError{
+        fmt::format("{}: too large ({} bytes; at most {})", path, st.st_size, max_bytes)};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return UsageError{fmt::format("{}: cannot open: {}", path, std::strerror(errno))};
+  // Read to the end rather than trust st_size: a file may grow, or (as in /proc)
+  // claim a size of 0. Never beyond max_bytes.
+  std::string text;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      return UsageError{fmt::format("{}: cannot read: {}", path, std::strerror(error))};
+    }
+    if (n == 0) break;
+    if (text.size() + static_cast<std::size_t>(n) > max_bytes) {
+      ::close(fd);
+      return UsageError{fmt::format("{}: too large (more than {} bytes)", path, max_bytes)};
+    }
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
   return text;
 }
 
@@ -41,10 +59,17 @@ std::string CheckWritable(const std::string& path) {
   fs::path dir = fs::path(path).parent_path();
   if (dir.empty()) dir = ".";
   if (!fs::is_directory(dir, ec)) return fmt::format("{}: no such directory", dir.string());
-  if (::access(dir.c_str(), W_OK | X_OK) != 0)
-    return fmt::format("{}: directory not writable: {}", dir.string(), std::strerror(errno));
   if (fs::exists(path, ec) && ::access(path.c_str(), W_OK) != 0)
     return fmt::format("{}: not writable: {}", path, std::strerror(errno));
+  // Permission bits do not tell (root passes every access() check, yet cannot
+  // create a file in /proc or on a read-only mount): create the very kind of
+  // temporary file WriteFileAtomically will, and remove it.
+  std::string probe = (dir / ("." + fs::path(path).filename().string() + ".XXXXXX")).string();
+  const int fd = ::mkstemp(probe.data());
+  if (fd < 0)
+    return fmt::format("{}: cannot create a file there: {}", dir.string(), std::strerror(errno));
+  ::close(fd);
+  ::unlink(probe.c_str());
   return "";
 }
 
@@ -53,11 +78,22 @@ namespace {
 // A device or pipe (/dev/null, /dev/stdout, a FIFO) cannot be replaced by
 // rename, and must not be: write to it directly.
 std::string WriteDirectly(const std::string& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) return fmt::format("{}: cannot open: {}", path, std::strerror(errno));
-  out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-  out.flush();
-  if (!out) return fmt::format("{}: write failed", path);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return fmt::format("{}: cannot open: {}", path, std::strerror(errno));
+  const char* p = contents.data();
+  std::size_t left = contents.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string why = n < 0 ? std::strerror(errno) : "nothing written";
+      ::close(fd);
+      return fmt::format("{}: write failed: {}", path, why);
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  ::close(fd);
   return "";
 }
 
@@ -72,7 +108,8 @@ std::string WriteFileAtomically(const std::string& path, const std::string& cont
   if (dir.empty()) dir = ".";
   std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
   int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) return fmt::format("{}: cannot create temporary file: {}", path, std::strerror(errno));
+  if (fd < 0)
+    return fmt::format("{}: cannot create temporary file: {}", path, std::strerror(errno));
   const char* p = contents.data();
   std::size_t left = contents.size();
   while (left > 0) {

@@ -28,6 +28,6 @@ Result<std::vector<FuzzSetting>> ParseFuzzList(std::string_view text);
 std::string JoinFuzzList(const std::vector<FuzzSetting>& list);
 
 // The default mix of `racelab run` (chosen by measurement: docs/findings.md).
-inline constexpr std::string_view kDefaultFuzz = "none,yield,sleep:100";
+inline constexpr std::string_view kDefaultFuzz = "none,yield,sleep:10";
 
 }  // namespace racelab

@@ -161,6 +161,9 @@ Result<Manifest> ParseManifest(const std::string& text, const std::string& origi
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     return UsageError{fmt::format("{}: not valid JSON (byte {})", origin, e.byte)};
+  } catch (const json::exception& e) {
+    // A number too large for a double ("1e99999") is out_of_range, not parse_error.
+    return UsageError{fmt::format("{}: not valid JSON ({})", origin, e.what())};
   }
   try {
     if (!doc.is_object()) throw FieldError(origin + ": must be a JSON object");

@@ -7,15 +7,17 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/eventfd.h>
-#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <system_error>
@@ -76,8 +78,8 @@ struct SpawnAttr {
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setsigdefault(&attr, &all);
     posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                         POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setflags(
+        &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   }
   ~SpawnAttr() { posix_spawnattr_destroy(&attr); }
 };
@@ -92,6 +94,59 @@ std::vector<char*> CStrings(const std::vector<std::string>& v) {
 
 std::chrono::microseconds ToMicros(const timeval& tv) {
   return std::chrono::seconds(tv.tv_sec) + std::chrono::microseconds(tv.tv_usec);
+}
+
+// The children that some Run call (of any runner: the subreaper role belongs
+// to the whole process) is responsible for. Everything else that racelab finds
+// among its children is an adopted orphan.
+struct Registry {
+  std::mutex mu;  // also makes spawn + registration, and orphan reaping, atomic
+  std::set<int> owned;
+};
+
+Registry& Owned() {
+  static Registry* r = new Registry;  // never destroyed: runs may outlive statics
+  return *r;
+}
+
+// Kills and reaps the children of racelab that no Run call owns: orphans
+// adopted as subreaper, with their process groups. Until none is left, since
+// killing one can orphan its own descendants in turn. Holds the registry lock
+// throughout, so that no pid it kills can meanwhile be reaped and reused by a
+// new run.
+void ReapOrphans() {
+  Registry& reg = Owned();
+  std::lock_guard<std::mutex> lock(reg.mu);
+  for (int round = 0; round < 1000; ++round) {
+    std::vector<int> orphans;
+    DIR* dir = ::opendir("/proc/self/task");
+    if (dir == nullptr) return;
+    while (dirent* e = ::readdir(dir)) {
+      if (e->d_name[0] == '.') continue;
+      std::ifstream in(std::string("/proc/self/task/") + e->d_name + "/children");
+      int pid = 0;
+      while (in >> pid)
+        if (reg.owned.count(pid) == 0) orphans.push_back(pid);
+    }
+    ::closedir(dir);
+    if (orphans.empty()) return;
+    for (int pid : orphans) {
+      ::kill(pid, SIGKILL);
+      ::kill(-pid, SIGKILL);  // and its group, if it made one with setsid
+    }
+    for (int pid : orphans)
+      while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
+  }
+}
+
+// Descriptors and processes are the limits a long campaign can run into:
+// report them as a failure to start the run.
+ProcessResult SpawnFailure(int error) {
+  ProcessResult r;
+  r.termination = Termination::kSpawnFailed;
+  r.spawn_error = error;
+  return r;
 }
 
 }  // namespace
@@ -113,30 +168,6 @@ void PosixProcessRunner::CancelAll() {
   [[maybe_unused]] ssize_t n = ::write(cancel_fd_, &one, sizeof one);
 }
 
-void PosixProcessRunner::ReapOrphans() {
-  // Children of racelab are listed per thread in /proc/self/task/*/children.
-  std::vector<int> orphans;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    DIR* dir = ::opendir("/proc/self/task");
-    if (dir == nullptr) return;
-    while (dirent* e = ::readdir(dir)) {
-      if (e->d_name[0] == '.') continue;
-      std::ifstream in(std::string("/proc/self/task/") + e->d_name + "/children");
-      int pid = 0;
-      while (in >> pid)
-        if (owned_.count(pid) == 0) orphans.push_back(pid);
-    }
-    ::closedir(dir);
-  }
-  for (int pid : orphans) {
-    ::kill(pid, SIGKILL);
-    ::kill(-pid, SIGKILL);  // and its group, if it made one with setsid
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-  }
-}
-
 ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
   ProcessResult result;
   if (cancelled_.load()) {
@@ -146,9 +177,9 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
   const auto start = Clock::now();
   int out_pipe[2];
   int err_pipe[2];
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw SysError("pipe2");
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) return SpawnFailure(errno);
   Fd out_r(out_pipe[0]), out_w(out_pipe[1]);
-  if (::pipe2(err_pipe, O_CLOEXEC) != 0) throw SysError("pipe2");
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) return SpawnFailure(errno);
   Fd err_r(err_pipe[0]), err_w(err_pipe[1]);
 
   posix_spawn_file_actions_t actions;
@@ -167,25 +198,30 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
   {
     // Spawn and registration are one step, so ReapOrphans never mistakes a
     // child that is just starting for an orphan.
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(Owned().mu);
     rc = ::posix_spawn(&pid, argv[0], &actions, &attr.attr, argv.data(), envp.data());
-    if (rc == 0) owned_.insert(pid);
+    if (rc == 0) Owned().owned.insert(pid);
   }
   posix_spawn_file_actions_destroy(&actions);
   out_w.Close();
   err_w.Close();
-  if (rc != 0) {
-    result.termination = Termination::kSpawnFailed;
-    result.spawn_error = rc;
-    return result;
-  }
+  if (rc != 0) return SpawnFailure(rc);
+  auto disown = [pid] {
+    std::lock_guard<std::mutex> lock(Owned().mu);
+    Owned().owned.erase(pid);
+  };
 
   // glibc 2.36's <sys/pidfd.h> lacks extern "C", so call the system call directly.
   Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   if (pidfd.get() < 0) {
+    const int error = errno;
+    ::kill(pid, SIGKILL);
     ::kill(-pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-    throw SysError("pidfd_open");
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    disown();
+    if (reap_orphans_) ReapOrphans();
+    return SpawnFailure(error);
   }
 
   const auto deadline = start + spec.timeout;
@@ -197,8 +233,11 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
   bool* open[2] = {&out_open, &err_open};
   char buf[1 << 16];
 
+  // The child itself as well as its group: a hostile child can move itself
+  // into another group (setpgid), and must not make reap() wait forever.
   auto kill_group = [&](Termination why) {
     if (!exited && !killed_by_us) {
+      ::kill(pid, SIGKILL);
       ::kill(-pid, SIGKILL);
       killed_by_us = true;
       result.termination = why;
@@ -212,10 +251,7 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
     ::kill(-pid, SIGKILL);
     while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
     }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      owned_.erase(pid);
-    }
+    disown();
     exited = true;
     drain_deadline = Clock::now() + kDrainGrace;
     if (reap_orphans_) ReapOrphans();

@@ -2,8 +2,6 @@
 #pragma once
 
 #include <atomic>
-#include <mutex>
-#include <set>
 
 #include "process.hpp"
 
@@ -20,19 +18,15 @@ class PosixProcessRunner final : public ProcessRunner {
   PosixProcessRunner(const PosixProcessRunner&) = delete;
   PosixProcessRunner& operator=(const PosixProcessRunner&) = delete;
 
+  // Never throws for a lack of resources (descriptors, processes): that run is
+  // kSpawnFailed with the errno, a harness error rather than the program's.
   ProcessResult Run(const ProcessSpec& spec) override;
   void CancelAll() override;
 
  private:
-  // Kills and reaps children of racelab that no Run call owns: orphans
-  // adopted as subreaper.
-  void ReapOrphans();
-
   bool reap_orphans_;
   int cancel_fd_ = -1;  // eventfd, readable once CancelAll was called
   std::atomic<bool> cancelled_{false};
-  std::mutex mu_;       // guards owned_ and makes spawn + registration atomic
-  std::set<int> owned_;  // pids that a Run call is responsible for
 };
 
 }  // namespace racelab

@@ -19,6 +19,18 @@ class Renderer {
 std::unique_ptr<Renderer> MakeTextRenderer();
 std::unique_ptr<Renderer> MakeJsonRenderer();
 std::unique_ptr<Renderer> MakeJunitRenderer();
+std::unique_ptr<Renderer> MakeSarifRenderer();
+std::unique_ptr<Renderer> MakeMarkdownRenderer();
+
+struct HtmlOptions {
+  // Where sanitizer locations are read from when the report names no
+  // source_root ("" = show no source lines).
+  std::string source_root;
+  int source_context = 4;  // lines shown either side of a location
+};
+std::unique_ptr<Renderer> MakeHtmlRenderer(HtmlOptions o);
+// Source lines from the checkout racelab was built from.
+std::unique_ptr<Renderer> MakeHtmlRenderer();
 
 // The formats `--format` accepts.
 std::vector<std::string> RendererNames();

@@ -49,6 +49,9 @@ struct TargetReport {
   std::string id;
   std::string build;  // plain | tsan | path
   std::string executable;
+  // The program's source file relative to Report::source_root ("" = unknown):
+  // where findings without a sanitizer location point (SARIF needs one).
+  std::string source;
   std::string oracle;
   std::uint64_t iterations = 0;
   std::uint64_t runs = 0;
@@ -87,6 +90,9 @@ struct Report {
   std::string racelab_version;
   ReportSettings settings;
   std::vector<TargetReport> targets;
+  // The directory sanitizer locations and TargetReport::source are relative
+  // to ("" = unknown: renderers that read sources fall back to their own).
+  std::string source_root;
   bool interrupted = false;
   double elapsed_s = 0;
 };

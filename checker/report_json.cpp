@@ -3,7 +3,10 @@
 
 #include <fmt/core.h>
 
+#include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 namespace racelab {
 
@@ -35,6 +38,7 @@ ordered_json TargetJson(const TargetReport& t) {
   j["id"] = t.id;
   j["build"] = t.build;
   j["executable"] = t.executable;
+  if (!t.source.empty()) j["source"] = t.source;
   j["oracle"] = t.oracle;
   j["iterations"] = t.iterations;
   j["runs"] = t.runs;
@@ -73,14 +77,40 @@ ordered_json TargetJson(const TargetReport& t) {
 }
 
 template <typename T>
+struct IsMap : std::false_type {};
+template <typename V>
+struct IsMap<std::map<std::string, V>> : std::true_type {};
+
+// nlohmann converts between number types silently (-1 to 2^64-1, 1.5 to 1,
+// 1e300 to an undefined value): numbers must already have the field's type.
+template <typename T>
+bool HasType(const json& v) {
+  if constexpr (std::is_same_v<T, std::uint64_t>) {
+    return v.is_number_unsigned();
+  } else if constexpr (std::is_same_v<T, int>) {
+    return v.is_number_integer() && v.get<std::int64_t>() >= 0 &&
+           v.get<std::int64_t>() <= std::numeric_limits<int>::max();
+  } else if constexpr (std::is_same_v<T, double>) {
+    return v.is_number();
+  } else if constexpr (IsMap<T>::value) {
+    if (!v.is_object()) return false;
+    for (const auto& [k, e] : v.items())
+      if (!HasType<typename T::mapped_type>(e)) return false;
+    return true;
+  } else {
+    return true;  // strings, booleans, arrays: get<T> itself refuses a wrong type
+  }
+}
+
+template <typename T>
 T Get(const json& j, const char* key, const std::string& where) {
   auto it = j.find(key);
   if (it == j.end()) throw std::runtime_error(fmt::format("{}: missing field '{}'", where, key));
   try {
-    return it->get<T>();
+    if (HasType<T>(*it)) return it->get<T>();
   } catch (const json::exception&) {
-    throw std::runtime_error(fmt::format("{}: field '{}' has the wrong type", where, key));
   }
+  throw std::runtime_error(fmt::format("{}: field '{}' has the wrong type", where, key));
 }
 
 template <typename T>
@@ -115,14 +145,22 @@ TargetReport ParseTarget(const json& j, const std::string& where) {
   t.id = Get<std::string>(j, "id", where);
   t.build = Get<std::string>(j, "build", where);
   t.executable = GetOr<std::string>(j, "executable", "", where);
+  t.source = GetOr<std::string>(j, "source", "", where);
   t.oracle = GetOr<std::string>(j, "oracle", "", where);
   t.iterations = GetOr<std::uint64_t>(j, "iterations", 0, where);
   t.runs = Get<std::uint64_t>(j, "runs", where);
   t.failed_runs = Get<std::uint64_t>(j, "failed_runs", where);
   t.classes = Get<std::map<std::string, std::uint64_t>>(j, "classes", where);
-  for (const auto& [name, n] : t.classes)
+  if (t.failed_runs > t.runs)
+    throw std::runtime_error(
+        fmt::format("{}: failed_runs {} exceeds runs {}", where, t.failed_runs, t.runs));
+  for (const auto& [name, n] : t.classes) {
     if (!ParseFailureClass(name))
       throw std::runtime_error(fmt::format("{}: unknown class '{}'", where, name));
+    if (n > t.runs)
+      throw std::runtime_error(
+          fmt::format("{}: classes: '{}' counts {} runs of {}", where, name, n, t.runs));
+  }
   t.runs_by_fuzz = GetOr<std::map<std::string, std::uint64_t>>(j, "runs_by_fuzz", {}, where);
   t.wall_seconds_by_fuzz =
       GetOr<std::map<std::string, double>>(j, "wall_seconds_by_fuzz", {}, where);
@@ -130,7 +168,8 @@ TargetReport ParseTarget(const json& j, const std::string& where) {
       j, "classes_by_fuzz", {}, where);
   if (auto it = j.find("examples"); it != j.end()) {
     if (!it->is_object()) throw std::runtime_error(where + ": 'examples' must be an object");
-    for (auto& [name, e] : it->items()) t.examples[name] = ParseExample(e, where + ".examples." + name);
+    for (auto& [name, e] : it->items())
+      t.examples[name] = ParseExample(e, where + ".examples." + name);
   }
   if (auto it = j.find("sanitizer_reports"); it != j.end()) {
     if (!it->is_array()) throw std::runtime_error(where + ": 'sanitizer_reports' must be an array");
@@ -169,10 +208,11 @@ std::string RenderJson(const Report& r) {
   ordered_json j;
   j["schema"] = r.schema;
   j["racelab_version"] = r.racelab_version;
-  j["settings"] = {{"runs", r.settings.runs},       {"jobs", r.settings.jobs},
-                   {"fuzz", r.settings.fuzz},       {"seed", r.settings.seed},
+  j["settings"] = {{"runs", r.settings.runs},           {"jobs", r.settings.jobs},
+                   {"fuzz", r.settings.fuzz},           {"seed", r.settings.seed},
                    {"timeout_s", r.settings.timeout_s}, {"build", r.settings.build},
-                   {"expect", r.settings.expect},   {"until_fail", r.settings.until_fail}};
+                   {"expect", r.settings.expect},       {"until_fail", r.settings.until_fail}};
+  if (!r.source_root.empty()) j["source_root"] = r.source_root;
   j["interrupted"] = r.interrupted;
   j["elapsed_s"] = r.elapsed_s;
   ordered_json ts = ordered_json::array();
@@ -188,6 +228,9 @@ Result<Report> ParseReportJson(const std::string& text, const std::string& origi
     j = json::parse(text);
   } catch (const json::parse_error& e) {
     return UsageError{fmt::format("{}: not valid JSON (byte {})", origin, e.byte)};
+  } catch (const json::exception& e) {
+    // A number too large for a double ("1e99999") is out_of_range, not parse_error.
+    return UsageError{fmt::format("{}: not valid JSON ({})", origin, e.what())};
   }
   try {
     if (!j.is_object()) return UsageError{origin + ": a report must be a JSON object"};
@@ -208,6 +251,7 @@ Result<Report> ParseReportJson(const std::string& text, const std::string& origi
     r.settings.build = GetOr<std::string>(s, "build", "", w);
     r.settings.expect = GetOr<bool>(s, "expect", false, w);
     r.settings.until_fail = GetOr<bool>(s, "until_fail", false, w);
+    r.source_root = GetOr<std::string>(j, "source_root", "", origin);
     r.interrupted = GetOr<bool>(j, "interrupted", false, origin);
     r.elapsed_s = GetOr<double>(j, "elapsed_s", 0, origin);
     const json ts = Get<json>(j, "targets", origin);

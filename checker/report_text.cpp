@@ -7,6 +7,7 @@
 #include "failure_class.hpp"
 #include "renderer.hpp"
 #include "stats.hpp"
+#include "text_util.hpp"
 
 namespace racelab {
 namespace {
@@ -118,8 +119,8 @@ class TextRenderer final : public Renderer {
         out += "    replay: " + e.replay + "\n";
         if (e.divergence) {
           if (e.divergence->missing_expected)
-            out += fmt::format("    line {}: nothing more expected, got \"{}\"\n", e.divergence->line,
-                               Clip(e.divergence->actual));
+            out += fmt::format("    line {}: nothing more expected, got \"{}\"\n",
+                               e.divergence->line, Clip(e.divergence->actual));
           else if (e.divergence->missing_actual)
             out += fmt::format("    output ends before line {} (expected \"{}\")\n",
                                e.divergence->line, Clip(e.divergence->expected));
@@ -144,12 +145,17 @@ class TextRenderer final : public Renderer {
     out += fmt::format("\n{} of {} target{} {}.\n", failing, r.targets.size(),
                        r.targets.size() == 1 ? "" : "s",
                        expect ? "differ from expectations" : "failed");
-    return out;
+    // Ids, paths, sanitizer kinds and function names come from programs and
+    // saved reports, not only the excerpts (escaped when captured): make the
+    // whole text safe for a terminal in one place.
+    return TerminalSafe(out);
   }
 };
 
 }  // namespace
 
-std::unique_ptr<Renderer> MakeTextRenderer() { return std::make_unique<TextRenderer>(); }
+std::unique_ptr<Renderer> MakeTextRenderer() {
+  return std::make_unique<TextRenderer>();
+}
 
 }  // namespace racelab

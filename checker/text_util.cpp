@@ -65,6 +65,32 @@ std::string XmlEscape(std::string_view raw) {
           out += ch;
     }
   }
+  // U+FFFE and U+FFFF are valid UTF-8 but not XML 1.0 characters.
+  for (std::size_t i = 0; (i = out.find("\xEF\xBF", i)) != std::string::npos; i += 3)
+    if (i + 2 < out.size() && (out[i + 2] == '\xBE' || out[i + 2] == '\xBF')) out[i + 2] = '\xBD';
+  return out;
+}
+
+std::string TerminalSafe(std::string_view raw) {
+  const std::string s = ToValidUtf8(raw);
+  std::string out;
+  out.reserve(s.size());
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+      const auto cp = static_cast<unsigned char>(s[++i]);  // U+0080..U+009F
+      out += "\\u00";
+      out += kHex[cp >> 4];
+      out += kHex[cp & 0xf];
+    } else {
+      out += s[i];
+    }
+  }
   return out;
 }
 

@@ -1,5 +1,5 @@
-// p1s2 (Problem 1 / Solution 2): one thread per step, no locks. Seed verdict: torn and
-// misplaced lines and wrong sums (races on the state and on stdout). Meant to fail.
+// p1s2 (P1 / Solution 2): a thread per step, no locks. Seed verdict: torn lines, wrong sums.
+// Meant to fail: data races on the state and on stdout.
 #include <cstdint>
 #include <vector>
 

@@ -1,5 +1,5 @@
-// p1s3 (Problem 1 / Solution 3): p1s2 with the two prints between lock() and unlock() of a
-// print lock. Seed verdict: printing fixed, arithmetic still wrong. Meant to fail.
+// p1s3 (P1 / Solution 3): p1s2 + print lock()/unlock(). Seed verdict: print ok, sums wrong.
+// Meant to fail: data races on the state.
 #include <cstdint>
 #include <vector>
 

@@ -1,5 +1,5 @@
-// p1s3a (Problem 1 / Solution 3a): p1s3 with a scoped guard instead of lock()/unlock().
-// Seed verdict: same as p1s3, printing fixed, arithmetic still wrong. Meant to fail.
+// p1s3a (P1 / Solution 3a): p1s3 with a scoped guard. Seed verdict: as p1s3, sums wrong.
+// Meant to fail: data races on the state.
 #include <cstdint>
 #include <vector>
 

@@ -1,6 +1,5 @@
-// p1s4 (Problem 1 / Solution 4): a state lock around the update, a print lock around the
-// printing, which still reads the global counter outside the state lock. Seed verdict:
-// final result right, intermediate lines sometimes wrong or out of order. Meant to fail.
+// p1s4 (P1 / Solution 4): state + print locks. Seed verdict: result right, lines sometimes wrong.
+// Meant to fail: the printed counter is the global, read outside the state lock.
 #include <cstdint>
 #include <vector>
 

@@ -1,6 +1,5 @@
-// p1s5 (Problem 1 / Solution 5): fuzz before, between and after; local copies taken under
-// the state lock are printed under the print lock. Seed verdict: final result right, line
-// order badly wrong. Meant to fail (out of order), though free of data races.
+// p1s5 (P1 / Solution 5): fuzzed, prints local copies. Seed verdict: result right, order wrong.
+// Meant to fail under fuzz (out of order), though free of data races.
 #include <cstdint>
 #include <vector>
 

@@ -1,6 +1,5 @@
-// p1s6 (Problem 1 / Solution 6): the steps enqueue their lines under the state lock and a
-// watcher thread prints them in FIFO order. Seed verdict: seems correct; the author is
-// "not convinced" (the state lock serialises the whole step, queueing included).
+// p1s6 (P1 / Solution 6): lines queued to a watcher thread. Seed verdict: seems correct.
+// The author is "not convinced": the state lock serialises each whole step, queueing included.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -1,5 +1,4 @@
-// p1s8 (Problem 1 / Solution 8): p1s6 without fuzz (points kept, mode none), N = 100000,
-// timed. Seed verdict: about 4 s in Python, much slower than p1s7.
+// p1s8 (P1 / Solution 8): p1s6 without fuzz, N = 100000, timed. Seed verdict: about 4 s in Python.
 #include <algorithm>
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,5 @@
-// p2s1 (Problem 2 / Solution 1): single-threaded midpoint Riemann sum of 4/(1+x^2) over
-// [0, 1], whose exact value is pi. Seed verdict: correct.
+// p2s1 (Problem 2 / Solution 1): single-threaded Riemann sum for pi. Seed verdict: correct.
+// The integral of 4/(1+x^2) over [0, 1] is pi; the midpoint rule over n rectangles.
 #include <cstdint>
 
 #include "support/racelab_variant.hpp"

@@ -1,6 +1,5 @@
-// p2s2 (Problem 2 / Solution 2): T threads each append their partial sum to one shared
-// std::vector without a lock. Seed verdict: correct (thanks to the GIL) and slower with
-// more threads. Meant to fail in C++: a real data race; sums can be lost, or it can crash.
+// p2s2 (P2 / Solution 2): T threads push_back to one shared vector. Seed verdict: correct (GIL).
+// Meant to fail in C++: a real data race; partial sums can be lost, or it can crash.
 #include <algorithm>
 #include <cstdint>
 #include <vector>

@@ -1,5 +1,4 @@
-// p2s3 (Problem 2, beyond the seed): p2s2 corrected, each thread writing only its own slot
-// of a pre-sized vector. Verdict: correct, and faster with threads on a multi-core machine.
+// p2s3 (P2, beyond the seed): each thread writes its own slot. Verdict: correct, and scales.
 #include <algorithm>
 #include <cstdint>
 #include <vector>

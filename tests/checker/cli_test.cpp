@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -165,6 +166,43 @@ TEST(RacelabCli, SigintWritesThePartialReportAndExits130) {
   EXPECT_LT(runs, 10000u);
   EXPECT_EQ(j["targets"][0]["classes"]["ok"], runs);
   EXPECT_EQ(testing::CountProcessesRunning(std::string(FIXTURE_PROGRAM)), 0);
+}
+
+}  // namespace
+}  // namespace racelab
+
+namespace racelab {
+namespace {
+
+std::uint64_t ClassCount(const nlohmann::json& target, const std::string& cls) {
+  return target["classes"].contains(cls) ? target["classes"][cls].get<std::uint64_t>() : 0;
+}
+
+// Issue 3's acceptance run: every specimen as the manifest expects, and the seed's
+// failures really shown.
+TEST(RacelabCli, AllSpecimensBehaveAsTheManifestExpectsOver200Runs) {
+  const std::string out = TempPath("all.json");
+  ProcessResult r = Racelab({"run", "all", "--runs", "200", "--expect", "--no-progress",
+                             "--format", "json", "--out", out, "--format", "text"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = ReadJson(out);
+  std::map<std::string, nlohmann::json> t;
+  for (const auto& target : j["targets"])
+    t[target["id"].get<std::string>() + "/" + target["build"].get<std::string>()] = target;
+  for (const char* clean : {"p1s1", "p1s6", "p2s1", "p2s3"})
+    for (const char* build : {"plain", "tsan"})
+      EXPECT_EQ(t.at(std::string(clean) + "/" + build)["failed_runs"], 0) << clean << build;
+  for (const char* racy : {"p1s2", "p1s3", "p1s3a", "p1s4", "p2s2"})
+    EXPECT_GT(ClassCount(t.at(std::string(racy) + "/tsan"), "data-race"), 0u) << racy;
+  EXPECT_GT(ClassCount(t.at("p1s2/plain"), "torn-line") +
+                ClassCount(t.at("p1s2/plain"), "misplaced-separator") +
+                ClassCount(t.at("p1s2/tsan"), "torn-line") +
+                ClassCount(t.at("p1s2/tsan"), "misplaced-separator"),
+            0u);
+  EXPECT_GT(ClassCount(t.at("p1s5/plain"), "out-of-order") +
+                ClassCount(t.at("p1s5/tsan"), "out-of-order"),
+            0u);
+  for (const auto& [label, target] : t) EXPECT_EQ(target["verdict"], "as-expected") << label;
 }
 
 }  // namespace

@@ -47,12 +47,13 @@ std::vector<std::string> child_environment(const std::map<std::string, std::stri
   for (char** entry = environ; *entry != nullptr; ++entry) {
     if (std::string_view(*entry).substr(0, 8) != "RACELAB_") entries.emplace_back(*entry);
   }
-  for (const auto& [name, value] : env) entries.push_back(name + "=" + value);
+  for (const auto& [name, value] : env) entries.push_back(name + '=' += value);
   return entries;
 }
 
 std::vector<char*> pointers(std::vector<std::string>& strings) {
   std::vector<char*> result;
+  result.reserve(strings.size() + 1);
   for (std::string& s : strings) result.push_back(s.data());
   result.push_back(nullptr);
   return result;

@@ -19,6 +19,7 @@ std::vector<std::int64_t> sleeps(rl::FuzzSetting setting, std::uint64_t seed,
                                  std::uint64_t thread_index, int count = 64) {
   rl::FuzzPlan plan(setting, seed, thread_index);
   std::vector<std::int64_t> result;
+  result.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) result.push_back(plan.next_sleep_us());
   return result;
 }

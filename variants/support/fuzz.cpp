@@ -35,13 +35,16 @@ FuzzPlan& this_thread_plan() {
 
 namespace detail {
 bool g_points_active = false;
+thread_local int t_locks_held = 0;
 
 void at_point(Point point, Site /*site*/) {
   switch (point) {
-    case Point::fuzz:
+    case Point::fuzz: this_thread_plan().pause(); return;
     case Point::read:
     case Point::write:
-    case Point::print: this_thread_plan().pause(); return;
+    case Point::print:
+      if (t_locks_held == 0) this_thread_plan().pause();
+      return;
     case Point::lock:
     case Point::unlock:
     case Point::start:

@@ -44,8 +44,9 @@ class FuzzPlan {
 };
 
 // Every place a specimen touches something another thread can see. The native backend
-// delays at fuzz, read, write and print; the others exist so that a controlled scheduler
-// can make every synchronisation operation a scheduling point without editing specimens.
+// delays at fuzz, and at read, write and print outside rl::Mutex critical sections; the
+// others exist so that a controlled scheduler can make every synchronisation operation a
+// scheduling point without editing specimens.
 enum class Point {
   fuzz,       // an explicit rl::fuzz() of the seed
   read,       // rl::Shared<T>::get
@@ -70,6 +71,12 @@ namespace detail {
 // True when points need the slow path (fuzz mode other than none). Written only by
 // install_fuzz, before any thread starts, so the unsynchronised reads are race-free.
 extern bool g_points_active;
+// rl::Mutex locks the calling thread holds (counted only while points are active).
+// Implicit points (read, write, print) do not pause inside a critical section: a delay
+// there cannot expose a race on state the lock protects, it only serialises the threads
+// behind the lock and so hides the ordering bugs the seed's own fuzz() calls expose
+// (p1s5's "line order badly wrong"). Explicit fuzz() calls always pause.
+extern thread_local int t_locks_held;
 void at_point(Point point, Site site);
 }  // namespace detail
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include "support/fuzz.hpp"
 #include "support/site.hpp"
@@ -21,6 +22,13 @@ inline void print(std::string_view text, Site site = Site::here()) {
   std::cout << '\n';
 }
 
+namespace detail {
+// Integers proper: char and bool are text and truth values, not numbers to format.
+template <class T>
+inline constexpr bool kIsInteger =
+    std::is_integral_v<T> && !std::is_same_v<T, char> && !std::is_same_v<T, bool>;
+}  // namespace detail
+
 // Builds a line the way an f-string does. The chain `Text() << a << b` evaluates its
 // operands left to right (C++17), so reads of shared state happen in the seed's order.
 class Text {
@@ -34,9 +42,7 @@ class Text {
     text_ += c;
     return *this;
   }
-  template <class Int, std::enable_if_t<std::is_integral_v<Int> && !std::is_same_v<Int, char> &&
-                                            !std::is_same_v<Int, bool>,
-                                        int> = 0>
+  template <class Int, std::enable_if_t<detail::kIsInteger<Int>, int> = 0>
   Text& operator<<(Int value) {
     char digits[24];
     const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;

@@ -16,9 +16,11 @@ class Mutex {
   void lock(Site site = Site::here()) {
     point(Point::lock, site);
     mutex_.lock();
+    if (__builtin_expect(detail::g_points_active, false)) ++detail::t_locks_held;
   }
   void unlock(Site site = Site::here()) {
     point(Point::unlock, site);
+    if (__builtin_expect(detail::g_points_active, false)) --detail::t_locks_held;
     mutex_.unlock();
   }
 

@@ -1,0 +1,248 @@
+// The hostile fixtures through the real racelab binary: each gets its stated class,
+// racelab finishes within the run timeout plus 1 s, and no process of the run survives.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "child_env.hpp"
+#include "posix_process.hpp"
+#include "proc_util.hpp"
+#include "text_util.hpp"
+
+namespace racelab {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+// racelab itself as a user runs it. No subreaper here: what racelab leaves
+// behind must stay visible to the survivor check, not be cleaned up by us.
+ProcessResult Racelab(const std::vector<std::string>& args) {
+  PosixProcessRunner runner(false);
+  ProcessSpec s;
+  s.argv = {RACELAB_EXE};
+  s.argv.insert(s.argv.end(), args.begin(), args.end());
+  s.env = CurrentEnvironment();
+  s.timeout = milliseconds(120'000);
+  s.output_cap = 64u << 20;
+  return runner.Run(s);
+}
+
+// A hostile fixture under a path unique to this test process: every process of
+// the run (grandchildren and daemons included, which keep their argv) carries
+// it in its command line, so the survivor check sees only this test's processes
+// even while other tests run in parallel.
+class Hostile {
+ public:
+  explicit Hostile(const std::string& name)
+      : dir_(::testing::TempDir() + "racelab_hostile_" + std::to_string(::getpid()) + "_" + name),
+        program_(dir_ + "/" + name) {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    fs::create_symlink(std::string(HOSTILE_BIN_DIR) + "/" + name, program_);
+  }
+  ~Hostile() { fs::remove_all(dir_); }
+  const std::string& program() const { return program_; }
+  std::string File(const std::string& name) const { return dir_ + "/" + name; }
+
+ private:
+  std::string dir_;
+  std::string program_;
+};
+
+struct Outcome {
+  ProcessResult racelab;
+  nlohmann::json report;  // targets[0]
+  milliseconds took{0};
+  std::vector<int> survivors;
+  std::string report_path;
+};
+
+// Runs `runs` runs of the fixture, two at a time, and gathers what the tests check.
+Outcome RunHostile(const Hostile& h, const std::string& oracle, double timeout_s, int runs = 2) {
+  Outcome o;
+  o.report_path = h.File("report.json");
+  char timeout[32];
+  std::snprintf(timeout, sizeof timeout, "%g", timeout_s);
+  const auto start = std::chrono::steady_clock::now();
+  o.racelab = Racelab({"run", h.program(), "--oracle", oracle, "--runs", std::to_string(runs),
+                       "--jobs", "2", "--timeout", timeout, "--format", "json", "--out",
+                       o.report_path, "--no-progress"});
+  o.took = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
+  o.survivors = testing::FindProcesses(h.program());
+  std::ifstream in(o.report_path);
+  if (in) o.report = nlohmann::json::parse(in, nullptr, false)["targets"][0];
+  return o;
+}
+
+std::map<std::string, int> Classes(const Outcome& o) {
+  std::map<std::string, int> out;
+  if (o.report.is_object())
+    for (auto& [name, n] : o.report["classes"].items()) out[name] = n.get<int>();
+  return out;
+}
+
+// The whole contract for one fixture: exactly `expected` in every run, the
+// right exit status, done within the timeout plus 1 s, nothing left running.
+Outcome ExpectConclusion(const std::string& name, const std::string& oracle, double timeout_s,
+                         const std::map<std::string, int>& expected) {
+  Hostile h(name);
+  Outcome o = RunHostile(h, oracle, timeout_s);
+  const bool ok = expected.size() == 1 && expected.count("ok") == 1;
+  EXPECT_EQ(o.racelab.exit_code, ok ? 0 : 1) << name << ": " << o.racelab.err;
+  EXPECT_EQ(Classes(o), expected) << name << ": " << o.report.dump(1);
+  EXPECT_LE(o.took.count(), static_cast<long>(timeout_s * 1000) + 1000) << name;
+  EXPECT_TRUE(o.survivors.empty()) << name << ": " << o.survivors.size() << " survivor(s)";
+  return o;
+}
+
+TEST(HostileFixtures, AHangIgnoringSigtermIsATimeoutAndIsKilled) {
+  ExpectConclusion("hang_ignoring_sigterm", "exit-status", 1, {{"timeout", 2}});
+}
+
+TEST(HostileFixtures, ADeadlockOnTwoMutexesIsATimeout) {
+  ExpectConclusion("deadlock_two_mutexes", "exit-status", 1, {{"timeout", 2}});
+}
+
+TEST(HostileFixtures, ExitStatus66WithoutASanitizerReportIsABadExit) {
+  ExpectConclusion("exit66_without_report", "exit-status", 5, {{"bad-exit", 2}});
+}
+
+TEST(HostileFixtures, KillingItselfWithSigkillIsACrashNotATimeout) {
+  ExpectConclusion("kill_self_sigkill", "exit-status", 5, {{"crash", 2}});
+}
+
+TEST(HostileFixtures, DyingOfSigsegvOrSigabrtIsACrash) {
+  ExpectConclusion("kill_self_sigsegv", "exit-status", 5, {{"crash", 2}});
+  ExpectConclusion("kill_self_sigabrt", "exit-status", 5, {{"crash", 2}});
+}
+
+TEST(HostileFixtures, PrintingOneGibIsStoppedAtTheCapAsOutputOverflow) {
+  const Outcome o = ExpectConclusion("print_one_gib", "exit-status", 20, {{"output-overflow", 2}});
+  EXPECT_LT(o.took.count(), 5000) << "racelab must not read the whole GiB";
+}
+
+TEST(HostileFixtures, ATenMibLineWithoutNewlineIsOkUnderExitStatus) {
+  ExpectConclusion("one_long_line", "exit-status", 10, {{"ok", 2}});
+}
+
+TEST(HostileFixtures, ATenMibLineIsTornUnderSumSequenceAndTheReportStaysSmall) {
+  Hostile h("one_long_line");
+  const Outcome o = RunHostile(h, "sum-sequence", 10);
+  EXPECT_EQ(Classes(o), (std::map<std::string, int>{
+                            {"torn-line", 2}, {"missing-step", 2}, {"wrong-result", 2}}));
+  EXPECT_LT(fs::file_size(o.report_path), 64u << 10) << "the excerpt must be clipped";
+  EXPECT_TRUE(o.survivors.empty());
+}
+
+TEST(HostileFixtures, NulBytesAndInvalidUtf8AreOkUnderExitStatus) {
+  ExpectConclusion("nul_and_invalid_utf8", "exit-status", 5, {{"ok", 2}});
+}
+
+// Every report format stays well-formed and the text report cannot drive a
+// terminal, whatever bytes the program printed.
+TEST(HostileFixtures, NulBytesInvalidUtf8AndEscapesAreTornAndNeverReachAReportRaw) {
+  Hostile h("nul_and_invalid_utf8");
+  const Outcome o = RunHostile(h, "sum-sequence", 5);
+  ASSERT_TRUE(o.report.is_object()) << o.racelab.err;
+  EXPECT_EQ(Classes(o), (std::map<std::string, int>{
+                            {"torn-line", 2}, {"missing-step", 2}, {"wrong-result", 2}}));
+  const std::string excerpt = o.report["examples"]["torn-line"]["excerpt"].dump();
+  EXPECT_NE(excerpt.find("\\\\x1b"), std::string::npos) << excerpt;  // shown, escaped
+  const ProcessResult text = Racelab({"report", o.report_path, "--format", "text"});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(TerminalSafe(text.out), text.out) << text.out;
+  const ProcessResult junit = Racelab({"report", o.report_path, "--format", "junit"});
+  EXPECT_EQ(junit.exit_code, 0) << junit.err;
+  EXPECT_EQ(junit.out.find("<script>"), std::string::npos);
+  EXPECT_EQ(junit.out.find("</system-out><"), std::string::npos);
+  EXPECT_EQ(ToValidUtf8(junit.out), junit.out);
+  EXPECT_EQ(junit.out.find('\x1b'), std::string::npos);
+}
+
+TEST(HostileFixtures, EscapesInASanitizerReportNeverReachTheTextReport) {
+  Hostile h("escapes_in_tsan_report");
+  const Outcome o = RunHostile(h, "exit-status", 5);
+  EXPECT_EQ(Classes(o), (std::map<std::string, int>{{"data-race", 2}, {"sanitizer-other", 2}}))
+      << o.report.dump(1);
+  const ProcessResult text = Racelab({"report", o.report_path, "--format", "text"});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("data race"), std::string::npos) << text.out;
+  EXPECT_EQ(TerminalSafe(text.out), text.out) << text.out;
+}
+
+TEST(HostileFixtures, ClosingStdoutAndRunningOnIsOkAndWaitedFor) {
+  Hostile h("close_stdout_keep_running");
+  const Outcome o = RunHostile(h, "exit-status", 5);
+  EXPECT_EQ(Classes(o), (std::map<std::string, int>{{"ok", 2}})) << o.report.dump(1);
+  EXPECT_GE(o.took.count(), 1000) << "racelab must wait for the exit, not for end of output";
+  EXPECT_LE(o.took.count(), 6000);
+  EXPECT_TRUE(o.survivors.empty());
+}
+
+TEST(HostileFixtures, WritingOnlyToStderrIsOkUnderExitStatus) {
+  ExpectConclusion("stderr_only", "exit-status", 5, {{"ok", 2}});
+}
+
+TEST(HostileFixtures, AGrandchildHoldingThePipesNeitherDelaysTheRunNorSurvivesIt) {
+  Hostile h("grandchild_holds_pipes");
+  const Outcome o = RunHostile(h, "exit-status", 30);
+  EXPECT_EQ(Classes(o), (std::map<std::string, int>{{"ok", 2}})) << o.report.dump(1);
+  EXPECT_LT(o.took.count(), 3000) << "the grandchild sleeps 60 s";
+  EXPECT_TRUE(o.survivors.empty());
+}
+
+TEST(HostileFixtures, ASetsidGrandchildIsReapedAsTheChildSubreaper) {
+  Hostile h("setsid_grandchild");
+  const Outcome o = RunHostile(h, "exit-status", 30);
+  EXPECT_EQ(Classes(o), (std::map<std::string, int>{{"ok", 2}})) << o.report.dump(1);
+  EXPECT_LT(o.took.count(), 3000) << "the grandchild sleeps 60 s";
+  EXPECT_TRUE(o.survivors.empty());
+}
+
+TEST(HostileFixtures, ADoubleForkedDaemonDoesNotSurviveTheRun) {
+  Hostile h("daemonize_double_fork");
+  const Outcome o = RunHostile(h, "exit-status", 30);
+  EXPECT_EQ(Classes(o), (std::map<std::string, int>{{"ok", 2}})) << o.report.dump(1);
+  EXPECT_LT(o.took.count(), 3000) << "the daemon sleeps 60 s";
+  EXPECT_TRUE(o.survivors.empty());
+}
+
+TEST(HostileFixtures, AChildThatLeavesItsProcessGroupStillTimesOut) {
+  ExpectConclusion("leave_group_and_hang", "exit-status", 1, {{"timeout", 2}});
+}
+
+TEST(HostileFixtures, AStoppedChildIsATimeout) {
+  ExpectConclusion("stop_self", "exit-status", 1, {{"timeout", 2}});
+}
+
+TEST(HostileFixtures, AThousandThreadsThatExitAreOk) {
+  ExpectConclusion("thousand_threads", "exit-status", 20, {{"ok", 2}});
+}
+
+// Security: argv goes to posix_spawn as given, never through a shell, so a path
+// full of shell syntax is only a strange file name.
+TEST(HostileFixtures, APathFullOfShellSyntaxIsRunAsGivenNeverThroughAShell) {
+  Hostile h("stderr_only");
+  const std::string dir = fs::path(h.program()).parent_path().string();
+  const std::string odd = dir + "/a b;touch pwned$(touch pwned2)`touch pwned3`|&'\"";
+  fs::create_symlink(h.program(), odd);
+  const ProcessResult r =
+      Racelab({"run", odd, "--runs", "2", "--format", "json", "--out", h.File("r.json")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const char* f : {"pwned", "pwned2", "pwned3"}) {
+    EXPECT_FALSE(fs::exists(dir + "/" + f)) << f;
+    EXPECT_FALSE(fs::exists(f)) << f;
+  }
+}
+
+}  // namespace
+}  // namespace racelab

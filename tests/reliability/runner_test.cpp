@@ -1,0 +1,104 @@
+// The POSIX runner under hostile programs and scarce resources, checked through /proc.
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "posix_process.hpp"
+#include "proc_util.hpp"
+
+namespace racelab {
+namespace {
+
+using std::chrono::milliseconds;
+
+ProcessSpec Hostile(const std::string& name, milliseconds timeout = milliseconds(10000)) {
+  ProcessSpec s;
+  s.argv = {std::string(HOSTILE_BIN_DIR) + "/" + name};
+  s.env = {"PATH=/usr/bin:/bin"};
+  s.timeout = timeout;
+  return s;
+}
+
+TEST(RunnerUnderHostilePrograms, LeavesNoDescriptorZombieOrProcessBehind) {
+  PosixProcessRunner runner;
+  const int fds = testing::CountOpenFds();
+  const char* names[] = {"hang_ignoring_sigterm",     "deadlock_two_mutexes",
+                         "kill_self_sigkill",         "print_one_gib",
+                         "close_stdout_keep_running", "grandchild_holds_pipes",
+                         "setsid_grandchild",         "daemonize_double_fork",
+                         "leave_group_and_hang",      "stop_self"};
+  for (const char* name : names) {
+    ProcessResult r = runner.Run(Hostile(name, milliseconds(1500)));
+    EXPECT_NE(r.termination, Termination::kSpawnFailed) << name;
+    EXPECT_EQ(testing::CountProcessesRunning(std::string(HOSTILE_BIN_DIR) + "/" + name), 0) << name;
+  }
+  EXPECT_EQ(testing::CountOpenFds(), fds);
+  EXPECT_EQ(testing::CountZombieChildren(), 0);
+}
+
+TEST(RunnerUnderHostilePrograms, KillsAChildThatMovedIntoAnotherProcessGroup) {
+  PosixProcessRunner runner;
+  const auto start = std::chrono::steady_clock::now();
+  ProcessResult r = runner.Run(Hostile("leave_group_and_hang", milliseconds(500)));
+  EXPECT_EQ(r.termination, Termination::kTimedOut);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(1500));
+}
+
+TEST(RunnerUnderHostilePrograms, ReapsEveryLevelOfADaemonAsSubreaper) {
+  PosixProcessRunner runner;
+  ProcessResult r = runner.Run(Hostile("daemonize_double_fork"));
+  EXPECT_EQ(r.termination, Termination::kExited);
+  EXPECT_EQ(r.out, "child done\n");
+  EXPECT_LT(r.wall, milliseconds(2000));
+  EXPECT_EQ(testing::CountProcessesRunning(std::string(HOSTILE_BIN_DIR) + "/daemonize"), 0);
+  EXPECT_EQ(testing::CountZombieChildren(), 0);
+}
+
+// Orphan reaping is process-wide (the subreaper role is): a child that another
+// runner is still running is not an orphan to be killed.
+TEST(RunnerUnderHostilePrograms, OrphanReapingSparesTheRunsOfOtherRunners) {
+  // Under a name of its own, so that no survivor check of a parallel test sees it.
+  const std::string spared = ::testing::TempDir() + "racelab_spared_" + std::to_string(::getpid());
+  std::filesystem::remove(spared);
+  std::filesystem::create_symlink(std::string(HOSTILE_BIN_DIR) + "/hang_ignoring_sigterm", spared);
+  PosixProcessRunner quiet(false);
+  ProcessResult long_run;
+  std::thread t([&] {
+    ProcessSpec s;
+    s.argv = {spared};
+    s.timeout = milliseconds(1500);
+    long_run = quiet.Run(s);
+  });
+  std::this_thread::sleep_for(milliseconds(200));
+  PosixProcessRunner reaper;
+  for (int i = 0; i < 5; ++i) reaper.Run(Hostile("setsid_grandchild"));
+  t.join();
+  EXPECT_EQ(long_run.termination, Termination::kTimedOut) << "killed as an orphan";
+  std::filesystem::remove(spared);
+}
+
+// A campaign can exhaust descriptors; that is racelab's problem, reported as a
+// failure to start the run, never an exception that ends racelab.
+TEST(RunnerUnderScarceResources, RunningOutOfDescriptorsIsASpawnFailure) {
+  PosixProcessRunner runner;
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &old), 0);
+  rlimit tight = old;
+  tight.rlim_cur = static_cast<rlim_t>(testing::CountOpenFds() + 1);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &tight), 0);
+  const ProcessSpec s = Hostile("exit66_without_report");
+  ProcessResult r;
+  EXPECT_NO_THROW(r = runner.Run(s));
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &old), 0);
+  EXPECT_EQ(r.termination, Termination::kSpawnFailed);
+  EXPECT_EQ(r.spawn_error, EMFILE);
+  EXPECT_EQ(runner.Run(s).termination, Termination::kExited);  // and it recovers
+}
+
+}  // namespace
+}  // namespace racelab

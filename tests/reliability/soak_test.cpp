@@ -1,0 +1,106 @@
+// The soak: 100,000 runs of a tiny specimen in one racelab process; descriptors,
+// memory, zombies and threads must not grow, and the rate must hold.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "campaign.hpp"
+#include "child_env.hpp"
+#include "posix_process.hpp"
+#include "proc_util.hpp"
+
+namespace racelab {
+namespace {
+
+// A field of /proc/self/status, e.g. "VmRSS" (in kB) or "Threads".
+long StatusField(const std::string& name) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.compare(0, name.size() + 1, name + ":") == 0)
+      return std::atol(line.c_str() + name.size() + 1);
+  return -1;
+}
+
+struct Sample {
+  std::uint64_t runs = 0;  // finished so far
+  int fds = 0;
+  long rss_kb = 0;
+  int zombies = 0;
+  long threads = 0;
+  double runs_per_s = 0;  // of the chunk that ended here
+};
+
+Sample Measure(std::uint64_t runs, double runs_per_s) {
+  return {runs,
+          testing::CountOpenFds(),
+          StatusField("VmRSS"),
+          testing::CountZombieChildren(),
+          StatusField("Threads"),
+          runs_per_s};
+}
+
+TEST(Soak, HundredThousandRunsGrowNeitherDescriptorsNorMemoryNorZombies) {
+  const char* env_runs = std::getenv("RACELAB_SOAK_RUNS");
+  const std::uint64_t total = env_runs ? std::strtoull(env_runs, nullptr, 10) : 100'000;
+  constexpr std::uint64_t kChunks = 10;
+  ASSERT_GE(total, kChunks);
+  const std::uint64_t chunk = total / kChunks;
+
+  Target t;
+  t.id = FIXTURE_PROGRAM;
+  t.executable = FIXTURE_PROGRAM;
+  t.oracle = OracleKind::kSumSequence;  // the oracle is part of every run's cost
+  t.iterations = 10;
+  CampaignOptions o;
+  o.runs = chunk;
+  o.jobs = 2;
+  o.timeout = std::chrono::milliseconds(10000);
+  o.base_env = {"PATH=/usr/bin:/bin", "FIXTURE_MODE=sum"};
+
+  // One runner for the whole soak, as one racelab process has; a campaign per
+  // chunk so that the process can be measured between chunks.
+  PosixProcessRunner runner;
+  std::vector<Sample> samples{Measure(0, 0)};
+  for (std::uint64_t c = 0; c < kChunks; ++c) {
+    o.seed = 1 + c * chunk;
+    Campaign campaign(runner, o, {t});
+    const auto start = std::chrono::steady_clock::now();
+    const std::vector<TargetReport> reports = campaign.Run();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ASSERT_EQ(reports.size(), 1u);
+    EXPECT_EQ(reports[0].runs, chunk);
+    EXPECT_EQ(reports[0].classes.count("ok") ? reports[0].classes.at("ok") : 0, chunk)
+        << "every run of the tiny specimen is ok";
+    EXPECT_EQ(reports[0].harness_errors, 0u);
+    samples.push_back(Measure((c + 1) * chunk, static_cast<double>(chunk) / secs));
+  }
+
+  std::printf("soak: %llu runs of %s (sum-sequence, N=10), jobs 2\n",
+              static_cast<unsigned long long>(kChunks * chunk), FIXTURE_PROGRAM);
+  std::printf("%10s %6s %10s %8s %8s %10s\n", "runs", "fds", "rss_kB", "zombies", "threads",
+              "runs/s");
+  for (const Sample& s : samples)
+    std::printf("%10llu %6d %10ld %8d %8ld %10.0f\n", static_cast<unsigned long long>(s.runs),
+                s.fds, s.rss_kb, s.zombies, s.threads, s.runs_per_s);
+
+  // "Start" is after the first chunk: the allocator and the runtime have warmed
+  // up by then. Nothing may grow from there to the end.
+  const Sample& warm = samples[1];
+  const Sample& end = samples.back();
+  EXPECT_EQ(end.fds, samples[0].fds);
+  EXPECT_EQ(end.zombies, 0);
+  EXPECT_EQ(end.threads, samples[0].threads);
+  EXPECT_LE(end.rss_kb - warm.rss_kb, 2048) << "resident memory grew";
+  // A shared machine makes rates noisy: only a collapse counts.
+  EXPECT_GE(end.runs_per_s, 0.5 * warm.runs_per_s) << "the run rate fell";
+}
+
+}  // namespace
+}  // namespace racelab
