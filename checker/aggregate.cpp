@@ -45,6 +45,7 @@ TargetAggregator::TargetAggregator(const Target& target, std::size_t max_signatu
   report_.id = target.id;
   report_.build = target.BuildName();
   report_.executable = target.executable;
+  if (target.variant != nullptr) report_.source = "variants/" + target.variant->source;
   report_.oracle = std::string(Name(target.oracle));
   report_.iterations = target.iterations;
 }

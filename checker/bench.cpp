@@ -145,7 +145,7 @@ po::options_description Options() {
       ("tools", po::value<std::string>()->default_value("racelab,xargs,parallel,stress,sh")
                     ->value_name("LIST"),
        "throughput: the tools compared (racelab always runs)")
-      ("stress-seconds", po::value<std::string>()->default_value("10.5")->value_name("S"),
+      ("stress-seconds", po::value<std::string>()->default_value("5.5")->value_name("S"),
        "throughput: how long Go's stress runs (it prints its count every 5 s)")
       ("memory-runs", po::value<std::string>()->default_value("1000,10000")->value_name("A,B"),
        "throughput: run counts compared for racelab's peak memory (--quick: 100,1000)")

@@ -43,7 +43,7 @@ struct BenchSettings {
   std::vector<int> jobs_sweep{3, 4, 6};
   // Which tools run against racelab: racelab, xargs, parallel, stress, sh ("" = all).
   std::vector<std::string> tools;
-  double stress_seconds = 10.5;  // Go's stress has no run count: it runs this long
+  double stress_seconds = 5.5;  // Go's stress has no run count: it runs this long
   std::uint64_t memory_small = 1000;
   std::uint64_t memory_large = 10000;
 };

@@ -62,7 +62,7 @@ ExperimentResult RunDetectionExperiment(BenchContext& ctx) {
   const int jobs = st.jobs > 0 ? st.jobs : static_cast<int>(ctx.cores);
 
   std::vector<std::string> specimens = st.specimens;
-  std::string chosen_by = "--specimens";
+  std::string chosen_by = "given by --specimens";
   if (specimens.empty()) {
     for (const Variant& v : ctx.manifest.variants)
       if (!v.timing && v.expected.size() > 0) {
@@ -70,10 +70,10 @@ ExperimentResult RunDetectionExperiment(BenchContext& ctx) {
         for (const auto& [b, classes] : v.expected) any = any || !classes.empty();
         if (any) specimens.push_back(v.id);
       }
-    chosen_by = "the manifest's expected classes";
+    chosen_by = "those the manifest expects to fail";
     if (specimens.empty()) {
       specimens.assign(std::begin(kFailingSpecimens), std::end(kFailingSpecimens));
-      chosen_by = "the seed's verdicts (the manifest records no expected classes)";
+      chosen_by = "those the seed's verdicts say fail; the manifest records no expectations";
     }
   }
   // A smoke test needs one racy and one ordering specimen, not all of them.
@@ -100,8 +100,9 @@ ExperimentResult RunDetectionExperiment(BenchContext& ctx) {
   ExperimentResult r;
   r.name = "detection";
   r.question = fmt::format(
-      "How soon does racelab see each specimen fail? For every specimen ({}), build and fuzz "
-      "setting, {} independent seed ranges each run one run at a time until the first failing "
+      "How soon does racelab see each specimen fail? Specimens: {}. For every specimen, build "
+      "and fuzz setting, {} independent seed ranges each run one run at a time until the first "
+      "failing "
       "run (at most {} runs); {} ranges run at once. Runs to the first failure and the wall time "
       "spent until then, median / 90th percentile over the ranges (never = no failure within "
       "{} runs).",

@@ -51,7 +51,7 @@ commands:
   list                      the specimens of the manifest and what they are expected to show
   run [TARGET...]           run targets many times in parallel and classify every failure
   replay TARGET --seed S    run one run again, exactly as a report's replay line says
-  report FILE.json          render a saved JSON report as text, json or junit
+  report FILE.json          render a saved JSON report (text, json, junit, html, sarif, markdown)
   bench [EXPERIMENT]        measure: timing, scaling, detection, throughput or all
 
 A TARGET is a manifest id (see `racelab list`), `all` (every correctness
@@ -373,7 +373,12 @@ std::vector<OutputSpec> PlanOutputs(const po::variables_map& vm) {
     // --out alone: the format follows the file name.
     for (const std::string& o : outs) {
       const std::string ext = fs::path(o).extension().string();
-      formats.push_back(ext == ".json" ? "json" : ext == ".xml" ? "junit" : "text");
+      formats.push_back(ext == ".json"    ? "json"
+                        : ext == ".xml"   ? "junit"
+                        : ext == ".html"  ? "html"
+                        : ext == ".sarif" ? "sarif"
+                        : ext == ".md"    ? "markdown"
+                                          : "text");
     }
     if (formats.empty()) formats.push_back("text");
   }
@@ -467,7 +472,7 @@ int CmdRun(const std::vector<std::string>& args) {
       ("seed", po::value<std::string>()->default_value("1")->value_name("S"),
        "run i gets RACELAB_SEED S+i, so every run can be replayed")
       ("format", po::value<std::vector<std::string>>()->value_name("F"),
-       "text (default), json or junit; may be repeated, each paired in order with an --out")
+       "text (default), json, junit, html, sarif or markdown; may be repeated, each paired in order with an --out")
       ("out", po::value<std::vector<std::string>>()->value_name("FILE"),
        "write the matching --format to FILE (atomically) instead of stdout")
       ("expect", po::bool_switch(),
@@ -512,6 +517,7 @@ int CmdRun(const std::vector<std::string>& args) {
   report.settings.build = vm["build"].as<std::string>();
   report.settings.expect = vm["expect"].as<bool>();
   report.settings.until_fail = o.until_fail;
+  report.source_root = RACELAB_SOURCE_DIR;
 
   PosixProcessRunner runner;
   Campaign campaign(runner, o, targets);
@@ -586,7 +592,7 @@ int CmdReport(const std::vector<std::string>& args) {
   d.add_options()
       ("help,h", "this help")
       ("file", po::value<std::string>()->value_name("FILE"), "the JSON report (positional)")
-      ("format", po::value<std::vector<std::string>>()->value_name("F"), "text (default), json or junit")
+      ("format", po::value<std::vector<std::string>>()->value_name("F"), "text (default), json, junit, html, sarif or markdown")
       ("out", po::value<std::vector<std::string>>()->value_name("FILE"), "write to FILE instead of stdout");
   po::positional_options_description pos;
   pos.add("file", 1);

@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <set>
 
 #include "classify.hpp"
 #include "failure_class.hpp"
@@ -94,15 +93,15 @@ code,pre,.code{font-family:var(--mono);font-size:12.5px}
 .pill.plain{background:var(--plain)}.pill.tsan{background:var(--tsan)}.pill.path{background:var(--path)}
 .tablewrap{overflow-x:auto;border:1px solid var(--border);border-radius:8px}
 table.summary{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
-table.summary th,table.summary td{padding:5px 8px;border-bottom:1px solid var(--border);text-align:right;white-space:nowrap}
+table.summary th,table.summary td{padding:3px 8px;border-bottom:1px solid var(--border);text-align:right;white-space:nowrap}
 table.summary thead th{background:var(--panel);font-weight:600;vertical-align:bottom}
 table.summary th.clshead{writing-mode:vertical-rl;transform:rotate(180deg);text-align:left;padding:8px 4px;font-weight:500;min-width:58px}
 table.summary td.id,table.summary th.id,table.summary td.build,table.summary th.build{text-align:left}
-table.summary td.id{font-weight:600;vertical-align:top}
+table.summary td.id{font-weight:600;vertical-align:top;white-space:normal;word-break:break-all;max-width:200px}
 table.summary td.id a{color:inherit;text-decoration:none}
 table.summary td.id a:hover{text-decoration:underline}
 table.summary tbody tr.first td{border-top:2px solid var(--border)}
-table.summary td .ci{display:block;font-size:11px;color:var(--muted)}
+table.summary td .ci{display:block;font-size:10.5px;line-height:1.2;color:var(--muted)}
 table.summary td.zero{color:#afb8c1}
 table.summary td.rate .v{font-weight:600}
 td.ok .v{color:var(--green)}
@@ -153,9 +152,11 @@ std::string BuildClass(const std::string& build) {
   return build == "plain" || build == "tsan" ? build : "path";
 }
 
+// Cell colour by rate: red for failures that count, amber for expected ones.
 std::string HeatStyle(double rate, bool expected) {
-  const int r = expected ? 154 : 207, g = expected ? 103 : 34, b = expected ? 0 : 46;
-  return fmt::format(" style=\"background:rgba({},{},{},{:.2f})\"", r, g, b, 0.08 + 0.5 * rate);
+  if (expected)
+    return fmt::format(" style=\"background:rgba(212,167,44,{:.2f})\"", 0.12 + 0.45 * rate);
+  return fmt::format(" style=\"background:rgba(207,34,46,{:.2f})\"", 0.08 + 0.5 * rate);
 }
 
 // "55.6–85.8%": one percent sign keeps the table's columns narrow.
@@ -500,10 +501,12 @@ class HtmlRenderer final : public Renderer {
             PercentRange(cr.ci), Percent(cr.value), PercentRange(cr.ci));
       }
       if (expect) {
-        const std::string v = t.expect_checked ? t.verdict : "-";
+        const std::string& v = t.verdict;
         const char* kind = v == "as-expected" ? "good" : v == "not-reproduced" ? "warn" : "bad";
-        out +=
-            fmt::format("<td class=\"build\"><span class=\"badge {}\">{}</span></td>", kind, H(v));
+        out += t.expect_checked
+                   ? fmt::format("<td class=\"build\"><span class=\"badge {}\">{}</span></td>",
+                                 kind, H(v))
+                   : "<td class=\"build zero\">not checked</td>";
       }
       out += "</tr>\n";
     }

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 
-#include "classify.hpp"
 #include "failure_class.hpp"
 #include "renderer.hpp"
 #include "report_view.hpp"

@@ -13,7 +13,7 @@ namespace racelab {
 
 std::string Percent(double x) {
   if (x <= 0) return "0%";
-  if (x >= 0.1) return fmt::format("{:.1f}%", x * 100);
+  if (x >= 0.01) return fmt::format("{:.1f}%", x * 100);
   return fmt::format("{:.2g}%", x * 100);
 }
 

@@ -12,7 +12,7 @@
 
 namespace racelab {
 
-// "0%", "87.0%", "0.35%": short, and never "0.0%" for a rate above zero.
+// "0%", "87.0%", "4.0%", "0.35%": short, and never "0.0%" for a rate above zero.
 std::string Percent(double x);
 
 // A class's share of a target's runs, with its 95% interval.

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -33,6 +34,15 @@ ProcessResult Racelab(std::vector<std::string> args, std::vector<std::string> ex
 
 std::string TempPath(const std::string& name) {
   return ::testing::TempDir() + "racelab_cli_" + std::to_string(::getpid()) + "_" + name;
+}
+
+// The fixture under a name unique to this test process, so that a survivor
+// check cannot see the fixture runs of other tests running in parallel.
+std::string UniqueFixture(const std::string& name) {
+  const std::string path = TempPath(name);
+  std::filesystem::remove(path);
+  std::filesystem::create_symlink(FIXTURE_PROGRAM, path);
+  return path;
 }
 
 nlohmann::json ReadJson(const std::string& path) {
@@ -122,14 +132,15 @@ TEST(RacelabCli, JudgesAPathWithTheExitStatusOracleAndGivesAReplayLine) {
 TEST(RacelabCli, ReportsAHangAsTimeoutWithinASecondAndLeavesNothingBehind) {
   const std::string out = TempPath("hang.json");
   const auto start = std::chrono::steady_clock::now();
-  ProcessResult r = Racelab({"run", FIXTURE_PROGRAM, "--runs", "2", "--jobs", "2", "--timeout",
-                             "0.5", "--format", "json", "--out", out},
+  const std::string prog = UniqueFixture("hang_fixture");
+  ProcessResult r = Racelab({"run", prog, "--runs", "2", "--jobs", "2", "--timeout", "0.5",
+                             "--format", "json", "--out", out},
                             {"FIXTURE_MODE=hang"});
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_LT(took, milliseconds(1500));
   EXPECT_EQ(ReadJson(out)["targets"][0]["classes"]["timeout"], 2);
-  EXPECT_EQ(testing::CountProcessesRunning(FIXTURE_PROGRAM), 0);
+  EXPECT_EQ(testing::CountProcessesRunning(prog), 0);
 }
 
 TEST(RacelabCli, ReportsEndlessOutputAsOutputOverflow) {
@@ -145,7 +156,8 @@ TEST(RacelabCli, SigintWritesThePartialReportAndExits130) {
   const std::string out = TempPath("interrupted.json");
   PosixProcessRunner runner(false);
   ProcessSpec s;
-  s.argv = {RACELAB_EXE, "run", FIXTURE_PROGRAM, "--runs", "10000", "--format", "json", "--out", out};
+  const std::string prog = UniqueFixture("sigint_fixture");
+  s.argv = {RACELAB_EXE, "run", prog, "--runs", "10000", "--format", "json", "--out", out};
   s.env = CurrentEnvironment();
   s.env.push_back("FIXTURE_MODE=ok");
   s.timeout = milliseconds(60000);
@@ -165,7 +177,7 @@ TEST(RacelabCli, SigintWritesThePartialReportAndExits130) {
   EXPECT_GT(runs, 0u);
   EXPECT_LT(runs, 10000u);
   EXPECT_EQ(j["targets"][0]["classes"]["ok"], runs);
-  EXPECT_EQ(testing::CountProcessesRunning(std::string(FIXTURE_PROGRAM)), 0);
+  EXPECT_EQ(testing::CountProcessesRunning(prog), 0);
 }
 
 }  // namespace
