@@ -138,7 +138,7 @@ po::options_description Options() {
        "detection: seed ranges run at once; default the number of cores")
       ("runs", po::value<std::string>()->default_value("2000")->value_name("N"),
        "throughput: runs of the plain workload, p1s1 (--quick: 40)")
-      ("tsan-runs", po::value<std::string>()->default_value("100")->value_name("N"),
+      ("tsan-runs", po::value<std::string>()->default_value("60")->value_name("N"),
        "throughput: runs of the TSan workload, p1s2 (--quick: 8)")
       ("jobs-sweep", po::value<std::string>()->default_value("3,4,6")->value_name("LIST"),
        "throughput: racelab --jobs values tried on the TSan workload, beside the default")
@@ -189,8 +189,8 @@ BenchSettings ParseSettings(const po::variables_map& vm) {
   for (const std::string& t : Words("--tools", vm["tools"].as<std::string>())) {
     static const char* const known[] = {"racelab", "xargs", "parallel", "stress", "sh"};
     if (std::find(std::begin(known), std::end(known), t) == std::end(known))
-      throw BenchUsage(fmt::format(
-          "--tools: expected racelab, xargs, parallel, stress or sh, got '{}'", t));
+      throw BenchUsage(
+          fmt::format("--tools: expected racelab, xargs, parallel, stress or sh, got '{}'", t));
     s.tools.push_back(t);
   }
   s.stress_seconds = PositiveSeconds("--stress-seconds", vm["stress-seconds"].as<std::string>());

@@ -19,33 +19,34 @@
 
 namespace racelab {
 
-// Every knob of every experiment; `racelab bench --help` lists them (bench.cpp).
+// Every knob of every experiment. The defaults live in one place, the options table of
+// `racelab bench` (bench.cpp), which also documents each field; --quick shrinks sizes inside
+// the experiments.
 struct BenchSettings {
   bool quick = false;
   std::optional<int> reps;  // overrides each experiment's default repetitions
   int jobs = 0;             // detection's parallel seed ranges; 0 = the number of cores
   std::uint64_t seed = 1;
   // timing
-  std::uint64_t timing_n = 100000;
+  std::uint64_t timing_n = 0;
   bool seed_structure = true;  // also run p1s8 as the seed wrote it (RACELAB_WAVE=0)
   // scaling
   std::uint64_t scaling_n = 0;  // 0 = the manifest's timing size
-  std::vector<std::uint64_t> threads{1, 2, 4, 8};
-  std::uint64_t loss_runs = 40;  // p2s2 runs per T for the lost-result rate
+  std::vector<std::uint64_t> threads;
+  std::uint64_t loss_runs = 0;  // p2s2 runs per T for the lost-result rate
   // detection
-  std::uint64_t ranges = 20;
-  std::uint64_t cap = 25;
+  std::uint64_t ranges = 0;
+  std::uint64_t cap = 0;
   std::vector<std::string> fuzz;       // entries (a setting or a comma-separated mix)
-  std::vector<std::string> specimens;  // "" = those with an expected failure
+  std::vector<std::string> specimens;  // empty = those expected to fail
   // throughput
-  std::uint64_t runs = 2000;      // plain workload (p1s1)
-  std::uint64_t tsan_runs = 100;  // TSan workload (p1s2)
-  std::vector<int> jobs_sweep{3, 4, 6};
-  // Which tools run against racelab: racelab, xargs, parallel, stress, sh ("" = all).
-  std::vector<std::string> tools;
-  double stress_seconds = 5.5;  // Go's stress has no run count: it runs this long
-  std::uint64_t memory_small = 1000;
-  std::uint64_t memory_large = 10000;
+  std::uint64_t runs = 0;       // plain workload (p1s1)
+  std::uint64_t tsan_runs = 0;  // TSan workload (p1s2)
+  std::vector<int> jobs_sweep;
+  std::vector<std::string> tools;  // racelab, xargs, parallel, stress, sh
+  double stress_seconds = 0;       // Go's stress has no run count: it runs this long
+  std::uint64_t memory_small = 0;
+  std::uint64_t memory_large = 0;
 };
 
 // Thrown when SIGINT/SIGTERM arrives; the command then exits 128 + signal.

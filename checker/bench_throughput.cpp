@@ -4,9 +4,9 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -265,13 +265,12 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
                              {fmt::format("golang-stress -p {}", ctx.cores), "golang-stress"},
                              {"sh loop (one at a time)", "sh"}};
   if (!st.tools.empty())
-    tools.erase(std::remove_if(tools.begin() + 1, tools.end(),
-                               [&](const Tool& t) {
-                                 const std::string word =
-                                     t.program == "golang-stress" ? "stress" : t.program;
-                                 return std::find(st.tools.begin(), st.tools.end(), word) ==
-                                        st.tools.end();
-                               }),
+    tools.erase(std::remove_if(
+                    tools.begin() + 1, tools.end(),
+                    [&](const Tool& t) {
+                      const std::string word = t.program == "golang-stress" ? "stress" : t.program;
+                      return std::find(st.tools.begin(), st.tools.end(), word) == st.tools.end();
+                    }),
                 tools.end());
   for (Tool& t : tools)
     if (!t.program.empty()) t.installed = !FindInPath(t.program).empty();

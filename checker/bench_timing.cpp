@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <regex>
 
 #include "bench_context.hpp"
 #include "bench_svg.hpp"
@@ -83,7 +84,10 @@ std::string FirstMessage(const std::string& err) {
     pos = nl + 1;
     const std::size_t first = line.find_first_not_of(' ');
     if (first == std::string::npos || line[first] == '#') continue;
-    line = Printable(line.substr(first));
+    // Without pids and addresses, so that equal failures of different runs read the same.
+    line = std::regex_replace(line.substr(first), std::regex(R"(^==\d+==)"), "");
+    line = std::regex_replace(line, std::regex(R"(\b(0x)?[0-9a-f]{8,}\b)"), "ADDR");
+    line = Printable(line);
     if (line.size() > 110) line = line.substr(0, 107) + "...";
     out += (out.empty() ? "" : " / ") + line;
     ++taken;
@@ -251,7 +255,10 @@ ExperimentResult RunTimingExperiment(BenchContext& ctx) {
         ++classes[s.classes];
         top = std::max(top, s.last_step);
         walls.push_back(s.wall);
-        if (message.empty()) message = s.message;
+        // Runs can end in different ways (TSan: the library's exception or the runtime's own
+        // allocation failure): each distinct message once.
+        if (!s.message.empty() && message.find(s.message) == std::string::npos)
+          message += (message.empty() ? "" : " | ") + s.message;
         a.push_back({{"wall_s", s.wall},
                      {"ending", s.ending},
                      {"classes", s.classes},

@@ -13,8 +13,10 @@ std::string ReplayCommand(const Target& t, std::uint64_t seed, const FuzzSetting
   std::string cmd = "racelab replay " + ShellQuote(t.id);
   if (t.build) cmd += fmt::format(" --build {}", Name(*t.build));
   cmd += fmt::format(" --seed {} --fuzz {}", seed, f.ToString());
-  const bool default_iterations = t.variant != nullptr && t.iterations == t.variant->check_iterations;
-  if (t.iterations != 0 && !default_iterations) cmd += fmt::format(" --iterations {}", t.iterations);
+  const bool default_iterations =
+      t.variant != nullptr && t.iterations == t.variant->check_iterations;
+  if (t.iterations != 0 && !default_iterations)
+    cmd += fmt::format(" --iterations {}", t.iterations);
   const bool default_threads = t.variant != nullptr && t.threads == t.variant->threads;
   if (t.threads != 0 && !default_threads) cmd += fmt::format(" --threads {}", t.threads);
   if (t.variant == nullptr) {
@@ -88,7 +90,8 @@ void Campaign::Worker() {
     ++progress_.done;
     if (!v.harness_error && !v.classes.Has(FailureClass::kOk)) {
       ++progress_.failed;
-      v.classes.ForEach([&](FailureClass c) { ++progress_.failures_by_class[std::string(Name(c))]; });
+      v.classes.ForEach(
+          [&](FailureClass c) { ++progress_.failures_by_class[std::string(Name(c))]; });
       if (options_.until_fail) target_done_[ti].store(true);
     }
   }

@@ -37,7 +37,9 @@ std::vector<std::pair<std::string, std::string>> SplitOptions(const std::string&
   return out;
 }
 
-bool StartsWith(const std::string& s, std::string_view p) { return s.compare(0, p.size(), p) == 0; }
+bool StartsWith(const std::string& s, std::string_view p) {
+  return s.compare(0, p.size(), p) == 0;
+}
 
 }  // namespace
 

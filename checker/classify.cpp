@@ -25,6 +25,11 @@ namespace {
 // an excerpt keeps its start, so reports stay small whatever a program prints.
 constexpr std::size_t kMaxExcerptLineBytes = 400;
 
+std::string Clipped(std::string_view line) {
+  return std::string(line.substr(0, kMaxExcerptLineBytes)) +
+         fmt::format("... (+{} bytes)", line.size() - kMaxExcerptLineBytes);
+}
+
 std::string PrintableClipped(std::string_view line) {
   if (line.size() <= kMaxExcerptLineBytes) return Printable(line);
   return Printable(line.substr(0, kMaxExcerptLineBytes)) +
@@ -86,6 +91,11 @@ RunVerdict Classify(const ProcessResult& r, const Target& t, const SanitizerOpti
   SanitizerScan scan = ScanSanitizerOutput(r.err, sopts);
   v.classes.Merge(scan.classes);
   v.reports = std::move(scan.reports);
+  // Kinds and function names come from the program's stderr and can be
+  // megabytes long; what reaches a report is cut like an excerpt line.
+  for (SanitizerReport& rep : v.reports)
+    for (std::string* field : {&rep.kind, &rep.signature, &rep.location})
+      if (field->size() > kMaxExcerptLineBytes) *field = Clipped(*field);
 
   // Output cut short by racelab is not the program's answer: judge only
   // output the program finished writing by itself.

@@ -81,8 +81,8 @@ std::uint64_t ParseCount(const std::string& opt, const std::string& text, std::u
   std::uint64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < min || v > max)
-    throw Usage(fmt::format("{}: expected a whole number from {} to {}, got '{}'", opt, min, max,
-                            text));
+    throw Usage(
+        fmt::format("{}: expected a whole number from {} to {}, got '{}'", opt, min, max, text));
   return v;
 }
 
@@ -131,29 +131,29 @@ Manifest LoadOrThrow(const std::string& path) {
 // ---- option tables -------------------------------------------------------
 
 void AddLocationOptions(po::options_description& d) {
-  d.add_options()
-      ("bin-dir", po::value<std::string>()->value_name("DIR"),
-       "where the specimens are built (DIR/variants/{plain,tsan}/<id>); default: racelab's own directory")
-      ("manifest", po::value<std::string>()->value_name("FILE"),
-       "the specimen manifest; default: DIR/variants/manifest.json");
+  d.add_options()("bin-dir", po::value<std::string>()->value_name("DIR"),
+                  "where the specimens are built (DIR/variants/{plain,tsan}/<id>); default: "
+                  "racelab's own directory")(
+      "manifest", po::value<std::string>()->value_name("FILE"),
+      "the specimen manifest; default: DIR/variants/manifest.json");
 }
 
 // Options shared by run and replay: how one run is set up.
 void AddRunSetupOptions(po::options_description& d, const char* build_default) {
-  d.add_options()
-      ("build", po::value<std::string>()->default_value(build_default)->value_name("B"),
-       "specimen flavour: plain, tsan or both (ignored for a path target)")
-      ("iterations", po::value<std::string>()->value_name("N"),
-       "RACELAB_ITERATIONS for every target; default: each specimen's check size from the manifest (100 for a path)")
-      ("threads", po::value<std::string>()->value_name("T"),
-       "RACELAB_THREADS (Problem 2); default: the manifest's")
-      ("timeout", po::value<std::string>()->default_value("30")->value_name("SECONDS"),
-       "per-run timeout; a run still going is killed with its process group (class timeout)")
-      ("oracle", po::value<std::string>()->default_value("auto")->value_name("O"),
-       "how output is judged: auto (the manifest's; exit-status for a path), sum-sequence, riemann, exit-status")
-      ("tsan", po::bool_switch(), "a path target is TSan-instrumented: set TSAN_OPTIONS for it")
-      ("output-cap", po::value<std::string>()->default_value("16777216")->value_name("BYTES"),
-       "per-stream output cap; beyond it the run is killed (class output-overflow)");
+  d.add_options()("build", po::value<std::string>()->default_value(build_default)->value_name("B"),
+                  "specimen flavour: plain, tsan or both (ignored for a path target)")(
+      "iterations", po::value<std::string>()->value_name("N"),
+      "RACELAB_ITERATIONS for every target; default: each specimen's check size from the manifest "
+      "(100 for a path)")("threads", po::value<std::string>()->value_name("T"),
+                          "RACELAB_THREADS (Problem 2); default: the manifest's")(
+      "timeout", po::value<std::string>()->default_value("30")->value_name("SECONDS"),
+      "per-run timeout; a run still going is killed with its process group (class timeout)")(
+      "oracle", po::value<std::string>()->default_value("auto")->value_name("O"),
+      "how output is judged: auto (the manifest's; exit-status for a path), sum-sequence, riemann, "
+      "exit-status")("tsan", po::bool_switch(),
+                     "a path target is TSan-instrumented: set TSAN_OPTIONS for it")(
+      "output-cap", po::value<std::string>()->default_value("16777216")->value_name("BYTES"),
+      "per-stream output cap; beyond it the run is killed (class output-overflow)");
   AddLocationOptions(d);
 }
 
@@ -215,9 +215,10 @@ std::vector<Target> ResolveTargets(const std::vector<std::string>& words, const 
       t.tolerance = v.tolerance;
       t.tsan = b == Build::kTsan;
       if (::access(t.executable.c_str(), X_OK) != 0)
-        throw Usage(fmt::format("specimen {} is not built: {} is missing (build with `cmake "
-                                "--build build`, or point --bin-dir at a build's bin/)",
-                                t.Label(), t.executable));
+        throw Usage(
+            fmt::format("specimen {} is not built: {} is missing (build with `cmake "
+                        "--build build`, or point --bin-dir at a build's bin/)",
+                        t.Label(), t.executable));
       if (t.oracle == OracleKind::kRiemann && !(t.tolerance > 0))
         throw Usage(fmt::format("{}: the riemann oracle needs a manifest tolerance", v.id));
       out.push_back(std::move(t));
@@ -242,14 +243,16 @@ std::vector<Target> ResolveTargets(const std::vector<std::string>& words, const 
       t.threads = threads.value_or(0);
       t.tsan = vm["tsan"].as<bool>();
       if (t.oracle == OracleKind::kRiemann)
-        throw Usage(fmt::format("{}: the riemann oracle needs a manifest entry's tolerance; use "
-                                "sum-sequence or exit-status for a path",
-                                w));
+        throw Usage(
+            fmt::format("{}: the riemann oracle needs a manifest entry's tolerance; use "
+                        "sum-sequence or exit-status for a path",
+                        w));
       out.push_back(std::move(t));
     } else {
-      throw Usage(fmt::format("unknown target '{}' (not a manifest id, not `all`, no such file; "
-                              "see `racelab list`)",
-                              w));
+      throw Usage(
+          fmt::format("unknown target '{}' (not a manifest id, not `all`, no such file; "
+                      "see `racelab list`)",
+                      w));
     }
   }
   return out;
@@ -314,8 +317,7 @@ class ProgressLine {
     start_ = std::chrono::steady_clock::now();
     thread_ = std::thread([this] {
       std::unique_lock<std::mutex> lock(mu_);
-      while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; }))
-        Draw();
+      while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) Draw();
     });
   }
   ~ProgressLine() {
@@ -461,25 +463,26 @@ int CmdRun(const std::vector<std::string>& args) {
   po::options_description d(
       "racelab run [TARGET...]: run each target many times in parallel under schedule fuzzing\n"
       "and classify every run (see racelab.md for the classes)\n\noptions");
-  d.add_options()
-      ("help,h", "this help")
-      ("target", po::value<std::vector<std::string>>()->value_name("TARGET"), "targets (positional)")
-      ("runs", po::value<std::string>()->default_value("100")->value_name("N"), "runs per target")
-      ("jobs", po::value<std::string>()->value_name("J"),
-       "runs at once; default: the number of cores")
-      ("fuzz", po::value<std::string>()->default_value(std::string(kDefaultFuzz))->value_name("LIST"),
-       "comma-separated fuzz settings, each none, yield or sleep:MAX_US; run i uses setting i mod k")
-      ("seed", po::value<std::string>()->default_value("1")->value_name("S"),
-       "run i gets RACELAB_SEED S+i, so every run can be replayed")
-      ("format", po::value<std::vector<std::string>>()->value_name("F"),
-       "text (default), json, junit, html, sarif or markdown; may be repeated, each paired in order with an --out")
-      ("out", po::value<std::vector<std::string>>()->value_name("FILE"),
-       "write the matching --format to FILE (atomically) instead of stdout")
-      ("expect", po::bool_switch(),
-       "compare with the manifest's expected classes; exit 1 on a mismatch")
-      ("until-fail", po::bool_switch(),
-       "stop each target at its first failing run (--runs is then the most it will try)")
-      ("no-progress", po::bool_switch(), "no live progress line on stderr");
+  d.add_options()("help,h", "this help")(
+      "target", po::value<std::vector<std::string>>()->value_name("TARGET"),
+      "targets (positional)")("runs",
+                              po::value<std::string>()->default_value("100")->value_name("N"),
+                              "runs per target")("jobs", po::value<std::string>()->value_name("J"),
+                                                 "runs at once; default: the number of cores")(
+      "fuzz",
+      po::value<std::string>()->default_value(std::string(kDefaultFuzz))->value_name("LIST"),
+      "comma-separated fuzz settings, each none, yield or sleep:MAX_US; run i uses setting i mod "
+      "k")("seed", po::value<std::string>()->default_value("1")->value_name("S"),
+           "run i gets RACELAB_SEED S+i, so every run can be replayed")(
+      "format", po::value<std::vector<std::string>>()->value_name("F"),
+      "text (default), json, junit, html, sarif or markdown; may be repeated, each paired in order "
+      "with an --out")("out", po::value<std::vector<std::string>>()->value_name("FILE"),
+                       "write the matching --format to FILE (atomically) instead of stdout")(
+      "expect", po::bool_switch(),
+      "compare with the manifest's expected classes; exit 1 on a mismatch")(
+      "until-fail", po::bool_switch(),
+      "stop each target at its first failing run (--runs is then the most it will try)")(
+      "no-progress", po::bool_switch(), "no live progress line on stderr");
   AddRunSetupOptions(d, "both");
   po::positional_options_description pos;
   pos.add("target", -1);
@@ -497,8 +500,9 @@ int CmdRun(const std::vector<std::string>& args) {
   CampaignOptions o = BaseCampaignOptions(vm, loc);
   o.runs = ParseCount("--runs", vm["runs"].as<std::string>(), 1, 100'000'000);
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  o.jobs = vm.count("jobs") ? static_cast<int>(ParseCount("--jobs", vm["jobs"].as<std::string>(), 1, 1024))
-                            : static_cast<int>(cores);
+  o.jobs = vm.count("jobs")
+               ? static_cast<int>(ParseCount("--jobs", vm["jobs"].as<std::string>(), 1, 1024))
+               : static_cast<int>(cores);
   auto fuzz = ParseFuzzList(vm["fuzz"].as<std::string>());
   if (!fuzz) throw Usage(fuzz.error().what);
   o.fuzz = *fuzz;
@@ -550,14 +554,13 @@ int CmdReplay(const std::vector<std::string>& args) {
   po::options_description d(
       "racelab replay TARGET --seed S: run one run again with exactly the settings of a\n"
       "report's replay line; prints its output with the first divergence marked\n\noptions");
-  d.add_options()
-      ("help,h", "this help")
-      ("target", po::value<std::string>()->value_name("TARGET"), "the target (positional)")
-      ("seed", po::value<std::string>()->value_name("S"), "RACELAB_SEED of the run (required)")
-      ("fuzz", po::value<std::string>()->default_value("none")->value_name("F"),
-       "the run's fuzz setting: none, yield or sleep:MAX_US")
-      ("color", po::value<std::string>()->default_value("auto")->value_name("WHEN"),
-       "never, auto (on a terminal, unless NO_COLOR is set) or always");
+  d.add_options()("help,h", "this help")("target", po::value<std::string>()->value_name("TARGET"),
+                                         "the target (positional)")(
+      "seed", po::value<std::string>()->value_name("S"), "RACELAB_SEED of the run (required)")(
+      "fuzz", po::value<std::string>()->default_value("none")->value_name("F"),
+      "the run's fuzz setting: none, yield or sleep:MAX_US")(
+      "color", po::value<std::string>()->default_value("auto")->value_name("WHEN"),
+      "never, auto (on a terminal, unless NO_COLOR is set) or always");
   AddRunSetupOptions(d, "tsan");
   po::positional_options_description pos;
   pos.add("target", 1);
@@ -589,11 +592,12 @@ int CmdReplay(const std::vector<std::string>& args) {
 int CmdReport(const std::vector<std::string>& args) {
   po::options_description d(
       "racelab report FILE.json: render a saved JSON report (schema racelab.report/1)\n\noptions");
-  d.add_options()
-      ("help,h", "this help")
-      ("file", po::value<std::string>()->value_name("FILE"), "the JSON report (positional)")
-      ("format", po::value<std::vector<std::string>>()->value_name("F"), "text (default), json, junit, html, sarif or markdown")
-      ("out", po::value<std::vector<std::string>>()->value_name("FILE"), "write to FILE instead of stdout");
+  d.add_options()("help,h", "this help")("file", po::value<std::string>()->value_name("FILE"),
+                                         "the JSON report (positional)")(
+      "format", po::value<std::vector<std::string>>()->value_name("F"),
+      "text (default), json, junit, html, sarif or markdown")(
+      "out", po::value<std::vector<std::string>>()->value_name("FILE"),
+      "write to FILE instead of stdout");
   po::positional_options_description pos;
   pos.add("file", 1);
   if (WantsHelp(args)) {

@@ -43,8 +43,9 @@ void ApplyExpectations(TargetReport& r, const Variant* variant, const std::optio
     // machine may be higher than on a quiet one, and CI must not fail on that.
     const double rate =
         e.measured_runs > 0
-            ? Wilson(static_cast<std::uint64_t>(e.rate * static_cast<double>(e.measured_runs) + 0.5),
-                     e.measured_runs)
+            ? Wilson(
+                  static_cast<std::uint64_t>(e.rate * static_cast<double>(e.measured_runs) + 0.5),
+                  e.measured_runs)
                   .low
             : e.rate;
     const double miss = MissProbability(rate, r.runs);

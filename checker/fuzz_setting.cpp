@@ -29,8 +29,8 @@ Result<FuzzSetting> ParseFuzzSetting(std::string_view text) {
           "--fuzz: '{}': sleep takes a whole number of microseconds from 0 to 10000000", text)};
     return FuzzSetting{FuzzSetting::Mode::kSleep, us};
   }
-  return UsageError{fmt::format("--fuzz: unknown setting '{}' (use none, yield or sleep:MAX_US)",
-                                text)};
+  return UsageError{
+      fmt::format("--fuzz: unknown setting '{}' (use none, yield or sleep:MAX_US)", text)};
 }
 
 Result<std::vector<FuzzSetting>> ParseFuzzList(std::string_view text) {

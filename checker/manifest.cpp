@@ -117,7 +117,8 @@ Variant ParseVariant(const json& j, const std::string& origin, std::size_t index
       for (auto& [name, value] : bt->items()) {
         auto cls = ParseFailureClass(name);
         if (!cls)
-          throw FieldError(fmt::format("{}: expected.{}: unknown class '{}'", where, Name(b), name));
+          throw FieldError(
+              fmt::format("{}: expected.{}: unknown class '{}'", where, Name(b), name));
         ExpectedClass e{*cls, 0, 0};
         if (value.is_number()) {
           e.rate = value.get<double>();
@@ -128,8 +129,8 @@ Variant ParseVariant(const json& j, const std::string& origin, std::size_t index
           throw FieldError(fmt::format("{}: expected.{}.{} must be a rate", where, Name(b), name));
         }
         if (!(e.rate > 0 && e.rate <= 1))
-          throw FieldError(fmt::format("{}: expected.{}.{}: rate must be in (0, 1]", where,
-                                       Name(b), name));
+          throw FieldError(
+              fmt::format("{}: expected.{}.{}: rate must be in (0, 1]", where, Name(b), name));
         v.expected[b].push_back(e);
       }
     }
@@ -144,8 +145,8 @@ Variant ParseVariant(const json& j, const std::string& origin, std::size_t index
       for (const json& name : *bt) {
         auto cls = name.is_string() ? ParseFailureClass(name.get<std::string>()) : std::nullopt;
         if (!cls)
-          throw FieldError(fmt::format("{}: tolerated.{}: unknown class {}", where, Name(b),
-                                       name.dump()));
+          throw FieldError(
+              fmt::format("{}: tolerated.{}: unknown class {}", where, Name(b), name.dump()));
         v.tolerated[b].push_back(*cls);
       }
     }
@@ -169,8 +170,8 @@ Result<Manifest> ParseManifest(const std::string& text, const std::string& origi
     if (!doc.is_object()) throw FieldError(origin + ": must be a JSON object");
     const std::string schema = Str(doc, "schema", origin);
     if (schema != "racelab.manifest/1")
-      throw FieldError(fmt::format("{}: unknown schema '{}' (expected racelab.manifest/1)",
-                                   origin, schema));
+      throw FieldError(
+          fmt::format("{}: unknown schema '{}' (expected racelab.manifest/1)", origin, schema));
     const json& vs = Field(doc, "variants", origin);
     if (!vs.is_array()) throw FieldError(origin + ": 'variants' must be an array");
     Manifest m;

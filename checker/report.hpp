@@ -27,9 +27,9 @@ struct Example {
   std::uint64_t run = 0;  // run index within its target
   std::uint64_t seed = 0;
   std::string fuzz;
-  std::string replay;                 // the exact command that replays this run
-  std::vector<std::string> classes;   // every class of that run
-  std::vector<std::string> excerpt;   // lines around the first divergence
+  std::string replay;                // the exact command that replays this run
+  std::vector<std::string> classes;  // every class of that run
+  std::vector<std::string> excerpt;  // lines around the first divergence
   std::optional<DivergenceInfo> divergence;
 };
 
@@ -60,16 +60,16 @@ struct TargetReport {
   std::map<std::string, std::map<std::string, std::uint64_t>> classes_by_fuzz;
   std::map<std::string, std::uint64_t> runs_by_fuzz;
   std::map<std::string, double> wall_seconds_by_fuzz;  // summed run wall time per setting
-  std::map<std::string, Example> examples;  // failing class name -> example
+  std::map<std::string, Example> examples;             // failing class name -> example
   std::vector<SanitizerSummary> sanitizer_reports;
   std::uint64_t distinct_signatures_dropped = 0;  // beyond the kept maximum
   // --expect: what the manifest expects, and the verdict.
   bool expect_checked = false;
   std::vector<std::string> expected;
-  std::string verdict;              // as-expected | unexpected-failure | not-reproduced
-  std::vector<std::string> notes;   // e.g. "expected class X not seen in N runs (not enough runs)"
-  double wall_seconds = 0;          // sum of run wall times
-  double cpu_seconds = 0;           // sum of child CPU times
+  std::string verdict;               // as-expected | unexpected-failure | not-reproduced
+  std::vector<std::string> notes;    // e.g. "expected class X not seen in N runs (not enough runs)"
+  double wall_seconds = 0;           // sum of run wall times
+  double cpu_seconds = 0;            // sum of child CPU times
   std::uint64_t harness_errors = 0;  // runs racelab itself failed to carry out
   std::vector<std::string> harness_error_examples;
 };

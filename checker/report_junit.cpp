@@ -25,10 +25,9 @@ class JunitRenderer final : public Renderer {
         std::string body;
         for (const auto& [name, count] : t->classes) {
           if (name == Name(FailureClass::kOk) || count == 0) continue;
-          const bool failing =
-              t->expect_checked
-                  ? std::find(t->expected.begin(), t->expected.end(), name) == t->expected.end()
-                  : true;
+          const bool failing = t->expect_checked ? std::find(t->expected.begin(), t->expected.end(),
+                                                             name) == t->expected.end()
+                                                 : true;
           if (!failing) continue;
           std::string replay;
           if (auto it = t->examples.find(name); it != t->examples.end()) replay = it->second.replay;
@@ -43,9 +42,10 @@ class JunitRenderer final : public Renderer {
         if (t->expect_checked && t->verdict == "not-reproduced") {
           std::string why;
           for (const std::string& n : t->notes) why += n + "\n";
-          body += fmt::format("      <failure message=\"not-reproduced\" type=\"not-reproduced\">{}"
-                              "</failure>\n",
-                              XmlEscape(why));
+          body += fmt::format(
+              "      <failure message=\"not-reproduced\" type=\"not-reproduced\">{}"
+              "</failure>\n",
+              XmlEscape(why));
         }
         if (!body.empty()) ++failures;
         time += t->wall_seconds;
@@ -65,6 +65,8 @@ class JunitRenderer final : public Renderer {
 
 }  // namespace
 
-std::unique_ptr<Renderer> MakeJunitRenderer() { return std::make_unique<JunitRenderer>(); }
+std::unique_ptr<Renderer> MakeJunitRenderer() {
+  return std::make_unique<JunitRenderer>();
+}
 
 }  // namespace racelab

@@ -106,9 +106,10 @@ struct SanitizerScan {
 //
 // Signature: "<kind> | <key> | <key>...", one key per main stack, where a key is the
 // innermost own frame as "<function> <file name>:<line>" (without the access kind, so
-// read/write and write/write reports of one racy line are one defect). The main stacks are, in TSan's own order of
-// preference: the accesses (sorted, so which access TSan reported first does not matter),
-// else the lock-order edges (sorted), else the header-less stacks, else thread creation.
+// read/write and write/write reports of one racy line are one defect). The main stacks are, in
+// TSan's own order of preference: the accesses (sorted, so which access TSan reported first does
+// not matter), else the lock-order edges (sorted), else the header-less stacks, else thread
+// creation.
 SanitizerScan ScanSanitizerOutput(std::string_view stderr_text, const SanitizerOptions& opts = {});
 
 // One row of the kind table: a report kind as the runtime prints it, and its class.

@@ -58,10 +58,10 @@ RC_GTEST_PROP(TargetAggregator, ResultDoesNotDependOnCompletionOrder, ()) {
   for (std::uint64_t i = 0; i < n; ++i) {
     FakeRun f;
     f.index = i;
-    f.classes = *rc::gen::container<std::vector<int>>(*rc::gen::inRange(0, 3),
-                                                      rc::gen::inRange(0, 30));
-    f.signatures = *rc::gen::container<std::vector<int>>(*rc::gen::inRange(0, 3),
-                                                         rc::gen::inRange(0, 8));
+    f.classes =
+        *rc::gen::container<std::vector<int>>(*rc::gen::inRange(0, 3), rc::gen::inRange(0, 30));
+    f.signatures =
+        *rc::gen::container<std::vector<int>>(*rc::gen::inRange(0, 3), rc::gen::inRange(0, 8));
     f.wall_us = *rc::gen::inRange<std::int64_t>(0, 1'000'000);
     f.fuzz = *rc::gen::inRange(0, 2);
     runs.push_back(f);
@@ -81,8 +81,12 @@ RC_GTEST_PROP(TargetAggregator, CountsEveryRunOnceAndFailuresAsNonOk, ()) {
   TargetAggregator agg(t);
   std::uint64_t failures = 0;
   for (std::uint64_t i = 0; i < n; ++i) {
-    FakeRun f{i, *rc::gen::container<std::vector<int>>(*rc::gen::inRange(0, 2), rc::gen::inRange(0, 30)),
-              {}, 0, 0};
+    FakeRun f{
+        i,
+        *rc::gen::container<std::vector<int>>(*rc::gen::inRange(0, 2), rc::gen::inRange(0, 30)),
+        {},
+        0,
+        0};
     failures += f.classes.empty() ? 0 : 1;
     agg.Add(RunInfo{i, i, "none", "", nullptr}, VerdictOf(f));
   }

@@ -68,7 +68,9 @@ TEST(Campaign, KeepsTheLowestRunAsExampleWithAReplayLine) {
   const Example& e = r.examples.at("bad-exit");
   EXPECT_EQ(e.run, 1u);
   EXPECT_EQ(e.seed, 101u);
-  EXPECT_EQ(e.replay, "racelab replay /bin/prog --seed 101 --fuzz sleep:50 --iterations 3 --oracle exit-status");
+  EXPECT_EQ(
+      e.replay,
+      "racelab replay /bin/prog --seed 101 --fuzz sleep:50 --iterations 3 --oracle exit-status");
 }
 
 TEST(Campaign, CountsAClassPerRunAndByFuzzSetting) {
@@ -132,9 +134,8 @@ TEST(Campaign, CancelKeepsOnlyFinishedRuns) {
 }
 
 TEST(Campaign, MergesTargetsInTheirOwnReports) {
-  FakeProcessRunner fake([](const ProcessSpec& s) {
-    return Exited(s.argv[0] == "/bin/b" ? 1 : 0);
-  });
+  FakeProcessRunner fake(
+      [](const ProcessSpec& s) { return Exited(s.argv[0] == "/bin/b" ? 1 : 0); });
   Target a = PathTarget();
   Target b = PathTarget();
   b.id = b.executable = "/bin/b";

@@ -194,8 +194,8 @@ std::uint64_t ClassCount(const nlohmann::json& target, const std::string& cls) {
 // failures really shown.
 TEST(RacelabCli, AllSpecimensBehaveAsTheManifestExpectsOver200Runs) {
   const std::string out = TempPath("all.json");
-  ProcessResult r = Racelab({"run", "all", "--runs", "200", "--expect", "--no-progress",
-                             "--format", "json", "--out", out, "--format", "text"});
+  ProcessResult r = Racelab({"run", "all", "--runs", "200", "--expect", "--no-progress", "--format",
+                             "json", "--out", out, "--format", "text"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   auto j = ReadJson(out);
   std::map<std::string, nlohmann::json> t;

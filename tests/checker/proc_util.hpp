@@ -4,9 +4,9 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -34,7 +34,8 @@ inline std::vector<int> FindProcesses(const std::string& needle) {
     std::ifstream st(std::string("/proc/") + e->d_name + "/stat");
     std::string stat((std::istreambuf_iterator<char>(st)), std::istreambuf_iterator<char>());
     const auto close = stat.rfind(')');
-    const bool zombie = close != std::string::npos && stat.size() > close + 2 && stat[close + 2] == 'Z';
+    const bool zombie =
+        close != std::string::npos && stat.size() > close + 2 && stat[close + 2] == 'Z';
     if (!zombie && cmd.find(needle) != std::string::npos) pids.push_back(std::atoi(e->d_name));
   }
   ::closedir(d);

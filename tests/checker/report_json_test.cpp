@@ -74,7 +74,8 @@ TEST(ReportJson, RejectsMalformedAndForeignReportsWithOneLine) {
        {std::string(""), std::string("{"), good.substr(0, good.size() / 2), std::string("[1]"),
         std::string(R"({"schema": "racelab.report/9", "settings": {}, "targets": []})"),
         std::string(R"({"schema": "racelab.report/1"})"),
-        std::string(R"({"schema": "racelab.report/1", "settings": {"runs": "x"}, "targets": []})")}) {
+        std::string(
+            R"({"schema": "racelab.report/1", "settings": {"runs": "x"}, "targets": []})")}) {
     auto r = ParseReportJson(bad, "r.json");
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().what.find('\n'), std::string::npos) << r.error().what;

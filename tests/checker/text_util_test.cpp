@@ -10,7 +10,10 @@ namespace {
 
 TEST(ToValidUtf8, KeepsValidTextAndReplacesEachBadByte) {
   EXPECT_EQ(ToValidUtf8("plain é ✓"), "plain é ✓");
-  EXPECT_EQ(ToValidUtf8("a\xff" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(ToValidUtf8("a\xff"
+                        "b"),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(ToValidUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
   EXPECT_EQ(ToValidUtf8("\xE2\x9C"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // truncated
 }
@@ -18,7 +21,9 @@ TEST(ToValidUtf8, KeepsValidTextAndReplacesEachBadByte) {
 TEST(XmlEscape, NeutralisesMarkupAndForbiddenControls) {
   EXPECT_EQ(XmlEscape("</script><a href=\"x\">&'"),
             "&lt;/script&gt;&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
-  EXPECT_EQ(XmlEscape(std::string("a\0b", 3)), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(XmlEscape(std::string("a\0b", 3)),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(XmlEscape("tab\there"), "tab\there");
 }
 

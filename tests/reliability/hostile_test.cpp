@@ -179,6 +179,14 @@ TEST(HostileFixtures, EscapesInASanitizerReportNeverReachTheTextReport) {
   EXPECT_EQ(TerminalSafe(text.out), text.out) << text.out;
 }
 
+TEST(HostileFixtures, ASixMibSanitizerKindIsCutSoTheReportStaysSmall) {
+  Hostile h("huge_tsan_report_kind");
+  const Outcome o = RunHostile(h, "exit-status", 10);
+  EXPECT_EQ(Classes(o), (std::map<std::string, int>{{"sanitizer-other", 2}})) << o.racelab.err;
+  EXPECT_LT(fs::file_size(o.report_path), 64u << 10);
+  EXPECT_TRUE(o.survivors.empty());
+}
+
 TEST(HostileFixtures, ClosingStdoutAndRunningOnIsOkAndWaitedFor) {
   Hostile h("close_stdout_keep_running");
   const Outcome o = RunHostile(h, "exit-status", 5);

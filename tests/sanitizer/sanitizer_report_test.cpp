@@ -447,8 +447,7 @@ TEST(Signature, SkipsSpecimenSupportFramesToTheCallerInTheSpecimen) {
              "    #1 Step(int) /work/main/variants/p1s2.cpp:31:5 (p+0x2)\n\n"
              "  Previous write of size 8 at 0x1 by thread T2:\n"
              "    #0 Step(int) /work/main/variants/p1s2.cpp:31:5 (p+0x2)\n\n"));
-  EXPECT_EQ(s.reports.at(0).signature,
-            "data race | Step(int) p1s2.cpp:31 | Step(int) p1s2.cpp:31");
+  EXPECT_EQ(s.reports.at(0).signature, "data race | Step(int) p1s2.cpp:31 | Step(int) p1s2.cpp:31");
 }
 
 // --- robustness -------------------------------------------------------------------------
