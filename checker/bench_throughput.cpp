@@ -40,6 +40,10 @@ struct ToolRun {
   double self_cpu_s = 0;      // the tool process itself
   double tree_cpu_s = 0;      // the tool, the runs and their orphans
   double children_cpu_s = 0;  // racelab only: the runs' CPU as racelab measured it
+  // racelab only: the runs' wall times summed, as racelab measured them, and its --jobs. Their
+  // ratio to jobs x wall is how busy racelab kept its run slots.
+  double run_wall_s = 0;
+  int jobs = 0;
   long max_rss_kb = 0;
   std::string note;
 };
@@ -130,6 +134,8 @@ ToolRun RunRacelab(const BenchContext& ctx, const Workload& w, std::optional<int
   if (tr.runs != runs)
     throw BenchError(fmt::format("racelab run classified {} of {} runs", tr.runs, runs));
   t.children_cpu_s = tr.cpu_seconds;
+  t.run_wall_s = tr.wall_seconds;
+  t.jobs = report->settings.jobs;
   std::string classes;
   for (const auto& [c, k] : tr.classes)
     classes += fmt::format("{}{} {}", classes.empty() ? "" : ", ", c, k);
@@ -227,6 +233,8 @@ nlohmann::json ToolRunJson(const ToolRun& t) {
           {"self_cpu_s", t.self_cpu_s},
           {"tree_cpu_s", t.tree_cpu_s},
           {"children_cpu_s", t.children_cpu_s},
+          {"run_wall_s", t.run_wall_s},
+          {"jobs", t.jobs},
           {"max_rss_kb", t.max_rss_kb},
           {"note", t.note}};
 }
@@ -359,7 +367,8 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
                    "of the 2-core limit",
                    "racelab / tool",
                    "tool's own CPU per run",
-                   "tree CPU per run"};
+                   "tree CPU per run",
+                   "cores busy"};
   nlohmann::json data = nlohmann::json::object();
   BarChart chart;
   chart.title = "Runs per second: racelab against other ways of running a program many times";
@@ -387,7 +396,7 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
       if (!tool.installed || v.empty()) {
         const std::string why =
             !tool.installed ? "not installed" : "skipped (--quick: its first line comes after 5 s)";
-        table.rows.push_back({label, tool.name, why, "", "", "", "", ""});
+        table.rows.push_back({label, tool.name, why, "", "", "", "", "", ""});
         wj["tools"][tool.name] = {{"status", !tool.installed ? "not installed" : "skipped"}};
         g.values.push_back(std::nullopt);
         g.texts.push_back(why);
@@ -396,20 +405,25 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
       const double rate = med(v, &ToolRun::runs_per_s);
       std::string each;
       for (const ToolRun& t : v) each += (each.empty() ? "" : ", ") + Fixed(t.runs_per_s, 1);
-      double self = 0, tree = 0;
+      double self = 0, tree = 0, wall = 0;
       std::uint64_t runs = 0;
-      for (const ToolRun& t : v) self += t.self_cpu_s, tree += t.tree_cpu_s, runs += t.runs;
+      for (const ToolRun& t : v)
+        self += t.self_cpu_s, tree += t.tree_cpu_s, wall += t.wall_s, runs += t.runs;
       const double self_per = runs ? self / static_cast<double>(runs) : NAN;
       const double tree_per = runs ? tree / static_cast<double>(runs) : NAN;
-      table.rows.push_back({label, tool.name, Fixed(rate, 1), each,
-                            fmt::format("{:.0f}%", 100 * rate / limit),
-                            tool.program.empty() ? "" : Fixed(racelab / rate, 2),
-                            FormatSeconds(self_per), FormatSeconds(tree_per)});
+      // The share of the cores the whole tree used while the tool ran: what is left is time
+      // nobody in the tree was on a CPU (runs blocked, or the cores were busy with others).
+      const double busy = wall > 0 ? tree / (wall * static_cast<double>(ctx.cores)) : NAN;
+      table.rows.push_back(
+          {label, tool.name, Fixed(rate, 1), each, fmt::format("{:.0f}%", 100 * rate / limit),
+           tool.program.empty() ? "" : Fixed(racelab / rate, 2), FormatSeconds(self_per),
+           FormatSeconds(tree_per), fmt::format("{:.0f}%", 100 * busy)});
       nlohmann::json reps_json = nlohmann::json::array();
       for (const ToolRun& t : v) reps_json.push_back(ToolRunJson(t));
       wj["tools"][tool.name] = {{"status", "measured"},           {"median_runs_per_s", rate},
                                 {"of_limit", rate / limit},       {"self_cpu_per_run_s", self_per},
-                                {"tree_cpu_per_run_s", tree_per}, {"repetitions", reps_json}};
+                                {"tree_cpu_per_run_s", tree_per}, {"cores_busy", busy},
+                                {"repetitions", reps_json}};
       if (!tool.program.empty() && tool.program != "sh" && rate > best_other)
         best_other = rate, best_name = tool.name;
       g.values.push_back(rate / limit);
@@ -446,27 +460,46 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
   BenchTable jobs_table;
   jobs_table.title = fmt::format("--jobs on {} ({} runs, median of {})", work[1].target.Label(),
                                  work[1].runs, reps);
-  jobs_table.columns = {"--jobs", "runs/s", "each repetition", "of the 2-core limit",
-                        "racelab's own CPU per run"};
+  jobs_table.columns = {
+      "--jobs",     "runs/s",        "each repetition", "of the 2-core limit",
+      "slots busy", "mean run wall", "cores busy",      "racelab's own CPU per run"};
+  // Where the time goes: racelab keeps J slots busy (slots busy), each run takes its wall
+  // time while J run together, and the tree uses this share of the cores (cores busy).
+  auto breakdown = [&](const std::vector<ToolRun>& v) {
+    double run_wall = 0, slot_time = 0, tree = 0, wall = 0, self = 0;
+    std::uint64_t runs = 0;
+    for (const ToolRun& t : v) {
+      run_wall += t.run_wall_s, slot_time += t.jobs * t.wall_s, tree += t.tree_cpu_s;
+      wall += t.wall_s, self += t.self_cpu_s, runs += t.runs;
+    }
+    return std::vector<std::string>{
+        fmt::format("{:.0f}%", 100 * run_wall / slot_time),
+        FormatSeconds(run_wall / static_cast<double>(runs)),
+        fmt::format("{:.0f}%", 100 * tree / (wall * static_cast<double>(ctx.cores))),
+        FormatSeconds(self / static_cast<double>(runs))};
+  };
   const double tsan_limit = static_cast<double>(ctx.cores) / work[1].ref_cpu_per_run;
   nlohmann::json sweep_json = nlohmann::json::object();
   const auto& defaults = results[work[1].target.Label()][tools[0].name];
-  jobs_table.rows.push_back(
-      {fmt::format("default ({})", ctx.cores), Fixed(med(defaults, &ToolRun::runs_per_s), 1), "",
-       fmt::format("{:.0f}%", 100 * med(defaults, &ToolRun::runs_per_s) / tsan_limit), ""});
+  {
+    std::string each;
+    for (const ToolRun& t : defaults) each += (each.empty() ? "" : ", ") + Fixed(t.runs_per_s, 1);
+    std::vector<std::string> row = {
+        fmt::format("default ({})", ctx.cores), Fixed(med(defaults, &ToolRun::runs_per_s), 1), each,
+        fmt::format("{:.0f}%", 100 * med(defaults, &ToolRun::runs_per_s) / tsan_limit)};
+    for (std::string& cell : breakdown(defaults)) row.push_back(std::move(cell));
+    jobs_table.rows.push_back(row);
+  }
   int best_jobs = 0;
   double best_rate = 0;
   for (const auto& [j, v] : sweep_results) {
     const double rate = med(v, &ToolRun::runs_per_s);
     std::string each;
-    double self = 0;
-    std::uint64_t runs = 0;
-    for (const ToolRun& t : v)
-      each += (each.empty() ? "" : ", ") + Fixed(t.runs_per_s, 1), self += t.self_cpu_s,
-          runs += t.runs;
-    jobs_table.rows.push_back({std::to_string(j), Fixed(rate, 1), each,
-                               fmt::format("{:.0f}%", 100 * rate / tsan_limit),
-                               FormatSeconds(self / static_cast<double>(runs))});
+    for (const ToolRun& t : v) each += (each.empty() ? "" : ", ") + Fixed(t.runs_per_s, 1);
+    std::vector<std::string> row = {std::to_string(j), Fixed(rate, 1), each,
+                                    fmt::format("{:.0f}%", 100 * rate / tsan_limit)};
+    for (std::string& cell : breakdown(v)) row.push_back(std::move(cell));
+    jobs_table.rows.push_back(row);
     nlohmann::json reps_json = nlohmann::json::array();
     for (const ToolRun& t : v) reps_json.push_back(ToolRunJson(t));
     sweep_json[std::to_string(j)] = {

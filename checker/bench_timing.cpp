@@ -86,7 +86,8 @@ std::string FirstMessage(const std::string& err) {
     if (first == std::string::npos || line[first] == '#') continue;
     // Without pids and addresses, so that equal failures of different runs read the same.
     line = std::regex_replace(line.substr(first), std::regex(R"(^==\d+==)"), "");
-    line = std::regex_replace(line, std::regex(R"(\b(0x)?[0-9a-f]{8,}\b)"), "ADDR");
+    line = std::regex_replace(line, std::regex(R"(at address (0x)?[0-9a-f]+)"), "at address ADDR");
+    line = std::regex_replace(line, std::regex(R"(0x[0-9a-f]{8,})"), "ADDR");
     line = Printable(line);
     if (line.size() > 110) line = line.substr(0, 107) + "...";
     out += (out.empty() ? "" : " / ") + line;

@@ -366,33 +366,55 @@ struct OutputSpec {
   std::string path;  // "" = stdout
 };
 
-std::vector<OutputSpec> PlanOutputs(const po::variables_map& vm) {
-  std::vector<std::string> formats =
-      vm.count("format") ? vm["format"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  std::vector<std::string> outs =
-      vm.count("out") ? vm["out"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  if (formats.empty()) {
-    // --out alone: the format follows the file name.
-    for (const std::string& o : outs) {
-      const std::string ext = fs::path(o).extension().string();
-      formats.push_back(ext == ".json"    ? "json"
-                        : ext == ".xml"   ? "junit"
-                        : ext == ".html"  ? "html"
-                        : ext == ".sarif" ? "sarif"
-                        : ext == ".md"    ? "markdown"
-                                          : "text");
-    }
-    if (formats.empty()) formats.push_back("text");
-  }
-  for (const std::string& o : outs)
-    if (o.empty()) throw Usage("--out: an empty file name");
-  if (outs.size() > formats.size())
-    throw Usage("--out: more output files than --format options (pair each --out with a --format)");
+std::string FormatOfFileName(const std::string& path) {
+  const std::string ext = fs::path(path).extension().string();
+  return ext == ".json"    ? "json"
+         : ext == ".xml"   ? "junit"
+         : ext == ".html"  ? "html"
+         : ext == ".sarif" ? "sarif"
+         : ext == ".md"    ? "markdown"
+                           : "text";
+}
+
+// Pairs each --out with the --format right before it, in command-line order
+// (`--format text --format json --out r.json` writes text to stdout and JSON to
+// r.json); an --out with no unpaired --format before it takes its format from
+// the file name. Without either: text on stdout.
+std::vector<OutputSpec> PlanOutputs(const std::vector<std::string>& args) {
   std::vector<OutputSpec> plan;
-  for (std::size_t i = 0; i < formats.size(); ++i) {
-    auto r = MakeRenderer(formats[i]);
+  bool last_is_open_format = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string value;
+    bool is_format = false;
+    bool is_out = false;
+    for (const char* name : {"--format", "--out"}) {
+      const std::string n(name);
+      if (args[i] == n && i + 1 < args.size()) {
+        value = args[++i];
+      } else if (args[i].rfind(n + "=", 0) == 0) {
+        value = args[i].substr(n.size() + 1);
+      } else {
+        continue;
+      }
+      (n == "--format" ? is_format : is_out) = true;
+      break;
+    }
+    if (is_format) {
+      plan.push_back({value, ""});
+      last_is_open_format = true;
+    } else if (is_out) {
+      if (value.empty()) throw Usage("--out: an empty file name");
+      if (last_is_open_format)
+        plan.back().path = value;
+      else
+        plan.push_back({FormatOfFileName(value), value});
+      last_is_open_format = false;
+    }
+  }
+  if (plan.empty()) plan.push_back({"text", ""});
+  for (const OutputSpec& o : plan) {
+    auto r = MakeRenderer(o.format);
     if (!r) throw Usage(r.error().what);
-    plan.push_back({formats[i], i < outs.size() ? outs[i] : ""});
   }
   for (const OutputSpec& o : plan)
     if (!o.path.empty()) {
@@ -509,7 +531,7 @@ int CmdRun(const std::vector<std::string>& args) {
   o.seed = ParseCount("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX / 2);
   o.until_fail = vm["until-fail"].as<bool>();
   std::vector<Target> targets = ResolveTargets(words, m, loc, vm);
-  const std::vector<OutputSpec> outputs = PlanOutputs(vm);
+  const std::vector<OutputSpec> outputs = PlanOutputs(args);
 
   Report report;
   report.racelab_version = RACELAB_VERSION;
@@ -607,7 +629,7 @@ int CmdReport(const std::vector<std::string>& args) {
   auto vm = Parse(args, d, pos);
   if (!vm.count("file")) throw Usage("report: a FILE.json is required");
   if (vm["file"].as<std::string>().empty()) throw Usage("report: an empty file name");
-  const std::vector<OutputSpec> outputs = PlanOutputs(vm);
+  const std::vector<OutputSpec> outputs = PlanOutputs(args);
   const std::string path = vm["file"].as<std::string>();
   auto text = ReadTextFile(path, 1u << 30);
   if (!text) throw Usage(text.error().what);

@@ -131,9 +131,8 @@ TEST(InputHardening, AnUnwritableOutIsRefusedBeforeTheFirstRun) {
         std::string("/proc/racelab-report.json"), s.Write("file", "x") + "/r.json"})
     cases.push_back(
         {{"run", s.program(), "--timeout", "20", "--format", "json", "--out", out}, "--out"});
-  cases.push_back({{"run", s.program(), "--out", s.Path("a.json"), "--out", s.Path("b.json"),
-                    "--format", "json"},
-                   "--out"});
+  // An --out of a directory is refused whatever format it pairs with.
+  cases.push_back({{"run", s.program(), "--format", "text", "--out", "/tmp"}, "--out"});
   const auto start = std::chrono::steady_clock::now();
   // FIXTURE_MODE=hang: had a run started, it would take the 20 s timeout.
   for (const BadInput& c : cases) {
