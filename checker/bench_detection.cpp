@@ -256,7 +256,9 @@ ExperimentResult RunDetectionExperiment(BenchContext& ctx) {
   heat.subtitle =
       fmt::format("{} seed ranges per cell, at most {} runs each; grey: never", ranges, cap);
   heat.columns = fuzz_entries;
-  heat.legend = "colour: log of the median wall time, pale = found at once, orange = slow";
+  heat.legend =
+      "colour: the median wall time to the first failure, log scale from pale (shortest) to "
+      "orange (longest)";
   for (std::size_t row = 0; row < row_labels.size(); ++row) {
     std::vector<std::string> rr{row_labels[row]}, wr{row_labels[row]};
     std::vector<double> hv;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -125,6 +126,56 @@ class Fd {
   int fd_ = -1;
 };
 
+// posix_spawn in a process group of its own; out_w/err_w < 0 mean /dev/null. Registers the
+// child for KillActiveSpawns. Returns 0 or an errno.
+int Spawn(const std::string& exe, const SpawnRequest& req, int out_w, int err_w, pid_t* pid) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  const std::string in_path = req.stdin_path.empty() ? "/dev/null" : req.stdin_path;
+  posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
+  if (out_w >= 0)
+    posix_spawn_file_actions_adddup2(&actions, out_w, 1);
+  else
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  if (err_w >= 0)
+    posix_spawn_file_actions_adddup2(&actions, err_w, 2);
+  else
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none;
+  sigemptyset(&none);
+  sigset_t all;
+  sigfillset(&all);
+  sigdelset(&all, SIGKILL);
+  sigdelset(&all, SIGSTOP);
+  // racelab blocks SIGINT/SIGTERM in its threads; the tool must start with a clean slate.
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  std::vector<std::string> argv = req.argv;
+  argv[0] = exe;
+  std::vector<char*> cargv = CStrings(argv);
+  std::vector<char*> cenv = CStrings(req.env);
+  int rc = 0;
+  {
+    std::lock_guard<std::mutex> lock(g_active_mu);
+    rc = ::posix_spawn(pid, exe.c_str(), &actions, &attr, cargv.data(), cenv.data());
+    if (rc == 0) g_active.insert(*pid);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  return rc;
+}
+
+void Unregister(pid_t pid) {
+  std::lock_guard<std::mutex> lock(g_active_mu);
+  g_active.erase(pid);
+}
+
 }  // namespace
 
 std::string FindInPath(const std::string& name) {
@@ -168,49 +219,10 @@ SpawnOutcome SpawnAndWait(const SpawnRequest& req) {
   }
   Fd err_r(err_pipe[0]), err_w(err_pipe[1]);
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  const std::string in_path = req.stdin_path.empty() ? "/dev/null" : req.stdin_path;
-  posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
-  if (req.capture_out)
-    posix_spawn_file_actions_adddup2(&actions, out_w.get(), 1);
-  else
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  if (req.capture_err)
-    posix_spawn_file_actions_adddup2(&actions, err_w.get(), 2);
-  else
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none;
-  sigemptyset(&none);
-  sigset_t all;
-  sigfillset(&all);
-  sigdelset(&all, SIGKILL);
-  sigdelset(&all, SIGSTOP);
-  // racelab blocks SIGINT/SIGTERM in its threads; the tool must start with a clean slate.
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-  std::vector<std::string> argv = req.argv;
-  argv[0] = exe;
-  std::vector<char*> cargv = CStrings(argv);
-  std::vector<char*> cenv = CStrings(req.env);
   const double children_before = ChildrenCpu();
   const auto start = Clock::now();
   pid_t pid = -1;
-  int rc = 0;
-  {
-    std::lock_guard<std::mutex> lock(g_active_mu);
-    rc = ::posix_spawn(&pid, exe.c_str(), &actions, &attr, cargv.data(), cenv.data());
-    if (rc == 0) g_active.insert(pid);
-  }
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
+  const int rc = Spawn(exe, req, out_w.get(), err_w.get(), &pid);
   out_w.Close();
   err_w.Close();
   if (rc != 0) {
@@ -300,10 +312,7 @@ SpawnOutcome SpawnAndWait(const SpawnRequest& req) {
   rusage ru{};
   while (::wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
   }
-  {
-    std::lock_guard<std::mutex> lock(g_active_mu);
-    g_active.erase(pid);
-  }
+  Unregister(pid);
   ReapAllOrphans();
   // Whatever is left of the group (e.g. a child of a tool that was stopped) goes too.
   ::kill(-pid, SIGKILL);
@@ -320,6 +329,35 @@ SpawnOutcome SpawnAndWait(const SpawnRequest& req) {
     o.signal = WTERMSIG(status);
   }
   return o;
+}
+
+double MeasureCpuPerRun(const SpawnRequest& req, int count, int width) {
+  static const bool subreaper = ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0;
+  (void)subreaper;
+  const std::string exe = req.argv.empty() ? "" : FindInPath(req.argv[0]);
+  if (exe.empty() || count <= 0 || width <= 0) return NAN;
+  const double before = ChildrenCpu();
+  int done = 0;
+  while (done < count) {
+    // Lockstep batches of `width`: the runs overlap as they do under a tool with that many
+    // slots, and nothing of a tool's own is in the figure.
+    std::vector<pid_t> batch;
+    for (int i = 0; i < width && done + static_cast<int>(batch.size()) < count; ++i) {
+      pid_t pid = -1;
+      if (Spawn(exe, req, -1, -1, &pid) != 0) break;
+      batch.push_back(pid);
+    }
+    if (batch.empty()) return NAN;
+    for (pid_t pid : batch) {
+      int status = 0;
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      Unregister(pid);
+    }
+    ReapAllOrphans();
+    done += static_cast<int>(batch.size());
+  }
+  return (ChildrenCpu() - before) / count;
 }
 
 }  // namespace racelab

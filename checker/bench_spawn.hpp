@@ -51,6 +51,11 @@ struct SpawnOutcome {
 // reaping takes every child of racelab that is not this call's own.
 SpawnOutcome SpawnAndWait(const SpawnRequest& req);
 
+// The CPU seconds one run of req costs, its whole process tree included, when `width` runs
+// execute at once: `count` runs in lockstep batches of `width`, output discarded. NaN if the
+// program cannot be started. The same caveat as SpawnAndWait about other spawners applies.
+double MeasureCpuPerRun(const SpawnRequest& req, int count, int width);
+
 // Kills the process groups of the SpawnAndWait calls in progress (from a signal watcher).
 void KillActiveSpawns();
 

@@ -2,6 +2,7 @@
 // and a shell loop running the same binary the same number of times, next to the 2-core
 // limit; then --jobs on the TSan workload, and racelab's peak memory against its run count.
 #include <fmt/core.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,10 +12,12 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <tuple>
 
 #include "bench_context.hpp"
 #include "bench_svg.hpp"
 #include "file_util.hpp"
+#include "posix_process.hpp"
 #include "report_json.hpp"
 
 namespace racelab {
@@ -28,8 +31,16 @@ struct Workload {
   // The environment racelab gives each run; it also carries racelab's own PATH and HOME,
   // which the other tools need.
   std::vector<std::string> env;
-  double ref_cpu_per_run = 0;  // the whole tree's CPU, runs one at a time
-  double ref_wall_per_run = 0;
+  // The basis of the limit: the CPU one run costs, its whole process tree (orphaned
+  // symbolizers included) without the tool's own, as measured during the comparison itself
+  // (the median over every repetition of the tools that count their runs exactly), so that
+  // the limit and the rates share the machine's conditions of the moment.
+  double cpu_per_run = 0;
+  // The same measured apart, with no tool: `cores` runs at once in lockstep, and alone.
+  std::uint64_t ref_count = 0;
+  double ref_cpu_per_run = 0;
+  double ref_alone_cpu_per_run = 0;
+  double ref_alone_wall_per_run = 0;
 };
 
 // One measurement of one tool on one workload.
@@ -88,9 +99,16 @@ ToolRun Finish(const SpawnOutcome& s, std::uint64_t runs) {
   return t;
 }
 
+// Peak memory: a child started with posix_spawn (vfork, then exec) inherits its parent's
+// high-water RSS in its ru_maxrss (the kernel records the old mm's peak at exec, and the old
+// mm is the parent's), so wait4 would report this bench process's size. GNU time forks a
+// fresh child and reports that child's own peak (%M), which is racelab's or one of its runs'.
+constexpr const char* kGnuTime = "/usr/bin/time";
+
 ToolRun RunRacelab(const BenchContext& ctx, const Workload& w, std::optional<int> jobs,
-                   std::uint64_t runs) {
+                   std::uint64_t runs, bool measure_rss = false) {
   TempFile json(".json");
+  TempFile rss(".txt");
   SpawnRequest req;
   req.argv = {ctx.self_exe,
               "run",
@@ -118,6 +136,7 @@ ToolRun RunRacelab(const BenchContext& ctx, const Workload& w, std::optional<int
   }
   req.env = ctx.base_env;
   req.capture_err = true;
+  if (measure_rss) req.argv.insert(req.argv.begin(), {kGnuTime, "-f", "%M", "-o", rss.path()});
   const SpawnOutcome s = SpawnAndWait(req);
   if (!s.started || !s.exited || (s.exit_code != 0 && s.exit_code != 1))
     throw BenchError(fmt::format(
@@ -140,7 +159,59 @@ ToolRun RunRacelab(const BenchContext& ctx, const Workload& w, std::optional<int
   for (const auto& [c, k] : tr.classes)
     classes += fmt::format("{}{} {}", classes.empty() ? "" : ", ", c, k);
   t.note = "classified: " + classes;
+  t.max_rss_kb = 0;  // wait4's figure would be this process's own (see kGnuTime)
+  if (measure_rss) {
+    std::ifstream in(rss.path());
+    in >> t.max_rss_kb;
+  }
   return t;
+}
+
+// racelab's library in this process, without the command line around it: the campaign
+// alone, with the runner's per-run orphan reaping on or off. Separates what the runner costs
+// from what `racelab run` adds.
+ToolRun RunLibraryCampaign(const BenchContext& ctx, const Workload& w, bool reap_orphans) {
+  CampaignOptions o = ctx.RunOptions(std::chrono::seconds(30));
+  o.runs = w.runs;
+  o.jobs = static_cast<int>(ctx.cores);
+  o.seed = 1;
+  auto self_cpu = [] {
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  };
+  PosixProcessRunner runner(reap_orphans);
+  SetActiveRunner(&runner);
+  const double cpu0 = self_cpu();
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<TargetReport> reports;
+  {
+    Campaign campaign(runner, o, {w.target});
+    reports = campaign.Run();
+    // Rendering is part of the work, as in `racelab run`.
+    Report report;
+    report.targets = reports;
+    const std::string json = RenderJson(report);
+    (void)json;
+  }
+  ToolRun t;
+  t.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  t.self_cpu_s = self_cpu() - cpu0;
+  SetActiveRunner(nullptr);
+  ctx.CheckCancelled();
+  if (reports.size() != 1 || reports[0].runs != w.runs)
+    throw BenchError("the in-process campaign did not classify every run");
+  t.runs = w.runs;
+  t.runs_per_s = static_cast<double>(w.runs) / t.wall_s;
+  t.run_wall_s = reports[0].wall_seconds;
+  t.jobs = o.jobs;
+  return t;
+}
+
+// What one `racelab run` costs whatever its runs: a single run of the workload.
+double CliFixedSeconds(const BenchContext& ctx, const Workload& w) {
+  return RunRacelab(ctx, w, std::nullopt, 1).wall_s;
 }
 
 // A file of `runs` lines, one per run, for xargs and parallel to read.
@@ -208,22 +279,25 @@ ToolRun RunStress(const BenchContext& ctx, const Workload& w, double seconds) {
   return t;
 }
 
-// Runs one at a time with output discarded; the whole tree's CPU per run (orphaned
-// symbolizers included) is the work a run costs, whoever runs it.
+// The work a run costs, whoever runs it: `count` runs `cores` at a time with no tool of any
+// kind, and `count` runs one at a time (also their wall time), output discarded.
 void MeasureReference(const BenchContext& ctx, Workload& w, std::uint64_t count) {
+  SpawnRequest req;
+  req.argv = {w.target.executable};
+  req.env = w.env;
+  w.ref_count = count;
+  w.ref_cpu_per_run = MeasureCpuPerRun(req, static_cast<int>(count), static_cast<int>(ctx.cores));
+  if (std::isnan(w.ref_cpu_per_run)) throw BenchError("cannot start " + w.target.executable);
   double cpu = 0, wall = 0;
   for (std::uint64_t i = 0; i < count; ++i) {
     ctx.CheckCancelled();
-    SpawnRequest req;
-    req.argv = {w.target.executable};
-    req.env = w.env;
     const SpawnOutcome s = SpawnAndWait(req);
     if (!s.started) throw BenchError("cannot start " + w.target.executable);
     cpu += s.tree_cpu_s;
     wall += s.wall_s;
   }
-  w.ref_cpu_per_run = cpu / static_cast<double>(count);
-  w.ref_wall_per_run = wall / static_cast<double>(count);
+  w.ref_alone_cpu_per_run = cpu / static_cast<double>(count);
+  w.ref_alone_wall_per_run = wall / static_cast<double>(count);
 }
 
 nlohmann::json ToolRunJson(const ToolRun& t) {
@@ -251,7 +325,8 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
       "How fast does racelab run a program many times, against the usual tools running the same "
       "binary the same number of times with {} at once and output discarded (racelab reads and "
       "classifies all of it)? The 2-core limit is {} divided by the CPU seconds one run costs "
-      "(its whole process tree, measured one run at a time).",
+      "(its whole process tree, orphaned symbolizers included, measured with that many runs at "
+      "once and no tool).",
       ctx.cores, ctx.cores);
 
   std::vector<Workload> work;
@@ -292,15 +367,16 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
                 {"cores", ctx.cores}};
 
   for (Workload& w : work) {
-    const std::uint64_t count = st.quick ? 3 : (w.build == Build::kTsan ? 20 : 100);
-    ctx.Status(fmt::format("throughput: reference CPU per run of {}, {} runs one at a time",
-                           w.target.Label(), count));
+    const std::uint64_t count = st.quick ? 4 : (w.build == Build::kTsan ? 30 : 200);
+    ctx.Status(fmt::format("throughput: CPU per run of {}, {} runs {} at a time and alone",
+                           w.target.Label(), count, ctx.cores));
     MeasureReference(ctx, w, count);
   }
 
   // results[workload][tool] -> repetitions
   std::map<std::string, std::map<std::string, std::vector<ToolRun>>> results;
-  std::map<int, std::vector<ToolRun>> sweep_results;
+  std::map<std::string, std::map<int, std::vector<ToolRun>>> sweep_results;  // label -> jobs
+  std::map<std::string, std::vector<ToolRun>> diagnosis;  // p1s1/plain: racelab's own costs
   TempFile lines0(".txt"), lines1(".txt");
   WriteLines(lines0.path(), work[0].runs);
   WriteLines(lines1.path(), work[1].runs);
@@ -329,25 +405,59 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
           t = RunShellLoop(ctx, w);
         results[w.target.Label()][tool.name].push_back(t);
       }
-      if (wi == 1)
-        for (int j : sweep) {
-          ctx.CheckCancelled();
-          ctx.Status(fmt::format("throughput: repetition {}/{}: racelab run --jobs {} on {}",
-                                 rep + 1, reps, j, w.target.Label()));
-          sweep_results[j].push_back(RunRacelab(ctx, w, j, w.runs));
-        }
+      if (wi == 0) {
+        // Where racelab's time goes on short runs (see the table "racelab's own costs").
+        ctx.CheckCancelled();
+        ctx.Status(fmt::format("throughput: repetition {}/{}: racelab's library in-process on {}",
+                               rep + 1, reps, w.target.Label()));
+        diagnosis["library, orphan reaping on"].push_back(RunLibraryCampaign(ctx, w, true));
+        diagnosis["library, orphan reaping off"].push_back(RunLibraryCampaign(ctx, w, false));
+        ToolRun fixed;
+        fixed.wall_s = CliFixedSeconds(ctx, w);
+        diagnosis["racelab run --runs 1"].push_back(fixed);
+      }
+      for (int j : sweep) {
+        ctx.CheckCancelled();
+        ctx.Status(fmt::format("throughput: repetition {}/{}: racelab run --jobs {} on {}", rep + 1,
+                               reps, j, w.target.Label()));
+        sweep_results[w.target.Label()][j].push_back(RunRacelab(ctx, w, j, w.runs));
+      }
     }
   }
 
-  // Peak memory against the number of runs.
+  // Peak memory against the number of runs, and of one run of the specimen alone.
   std::vector<std::pair<std::uint64_t, long>> memory;
-  for (std::uint64_t n : {st.quick ? std::uint64_t{100} : st.memory_small,
-                          st.quick ? std::uint64_t{1000} : st.memory_large}) {
-    ctx.CheckCancelled();
-    ctx.Status(fmt::format("throughput: peak memory of racelab run, {} runs of {}", n,
-                           work[0].target.Label()));
-    const ToolRun t = RunRacelab(ctx, work[0], std::nullopt, n);
-    memory.push_back({n, t.max_rss_kb});
+  long one_run_kb = 0;
+  const bool have_gnu_time = ::access(kGnuTime, X_OK) == 0;
+  if (have_gnu_time) {
+    for (std::uint64_t n : {st.quick ? std::uint64_t{100} : st.memory_small,
+                            st.quick ? std::uint64_t{1000} : st.memory_large}) {
+      ctx.CheckCancelled();
+      ctx.Status(fmt::format("throughput: peak memory of racelab run, {} runs of {}", n,
+                             work[0].target.Label()));
+      const ToolRun t = RunRacelab(ctx, work[0], std::nullopt, n, true);
+      memory.push_back({n, t.max_rss_kb});
+    }
+    TempFile rss(".txt");
+    SpawnRequest req;
+    req.argv = {kGnuTime, "-f", "%M", "-o", rss.path(), work[0].target.executable};
+    req.env = work[0].env;
+    SpawnAndWait(req);
+    std::ifstream in(rss.path());
+    in >> one_run_kb;
+  }
+
+  // The limit's basis, from the comparison itself (Go's stress is left out: stopped at a
+  // fixed time, its tree's CPU includes runs it had not finished counting).
+  for (Workload& w : work) {
+    std::vector<double> per_run;
+    for (const Tool& tool : tools) {
+      if (tool.program == "golang-stress") continue;
+      for (const ToolRun& t : results[w.target.Label()][tool.name])
+        if (t.runs > 0)
+          per_run.push_back((t.tree_cpu_s - t.self_cpu_s) / static_cast<double>(t.runs));
+    }
+    w.cpu_per_run = per_run.empty() ? w.ref_cpu_per_run : Median(per_run);
   }
 
   // ---- tables ----
@@ -379,11 +489,14 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
   for (const Tool& t : tools) chart.series.push_back(t.name);
   for (const Workload& w : work) {
     const std::string label = w.target.Label();
-    const double limit = static_cast<double>(ctx.cores) / w.ref_cpu_per_run;
+    const double limit = static_cast<double>(ctx.cores) / w.cpu_per_run;
     const double racelab = med(results[label][tools[0].name], &ToolRun::runs_per_s);
     nlohmann::json wj = {{"runs", w.runs},
+                         {"cpu_per_run_s", w.cpu_per_run},
+                         {"reference_runs", w.ref_count},
                          {"reference_cpu_per_run_s", w.ref_cpu_per_run},
-                         {"reference_wall_per_run_s", w.ref_wall_per_run},
+                         {"reference_alone_cpu_per_run_s", w.ref_alone_cpu_per_run},
+                         {"reference_alone_wall_per_run_s", w.ref_alone_wall_per_run},
                          {"limit_runs_per_s", limit},
                          {"tools", nlohmann::json::object()}};
     BarGroup g;
@@ -443,11 +556,13 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
     wj["racelab_children_cpu_per_run_s"] = children / static_cast<double>(runs);
     data[label] = wj;
     table.notes.push_back(fmt::format(
-        "{}: one run costs {} of CPU (its whole process tree, {} runs one at a time, {} wall "
-        "each), so {} cores allow {:.1f} runs/s. racelab's own CPU: {} per run.",
-        label, FormatSeconds(w.ref_cpu_per_run),
-        st.quick ? 3 : (w.build == Build::kTsan ? 20 : 100), FormatSeconds(w.ref_wall_per_run),
-        ctx.cores, limit, FormatSeconds(self / static_cast<double>(runs))));
+        "{}: one run costs {} of CPU (its whole process tree without the tool: the median over "
+        "the repetitions of racelab, xargs, parallel and the shell loop), so {} cores allow "
+        "{:.1f} runs/s. Measured apart with no tool: {} per run with {} at once in lockstep, {} "
+        "alone ({} wall; {} runs each). racelab's own CPU: {} per run.",
+        label, FormatSeconds(w.cpu_per_run), ctx.cores, limit, FormatSeconds(w.ref_cpu_per_run),
+        ctx.cores, FormatSeconds(w.ref_alone_cpu_per_run), FormatSeconds(w.ref_alone_wall_per_run),
+        w.ref_count, FormatSeconds(self / static_cast<double>(runs))));
     if (best_other > 0)
       r.findings.push_back(fmt::format(
           "{}: racelab {:.1f} runs/s, the best other tool ({}) {:.1f} runs/s: ratio {:.2f}; "
@@ -458,13 +573,22 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
   r.tables.push_back(table);
 
   BenchTable jobs_table;
-  jobs_table.title = fmt::format("--jobs on {} ({} runs, median of {})", work[1].target.Label(),
-                                 work[1].runs, reps);
-  jobs_table.columns = {
-      "--jobs",     "runs/s",        "each repetition", "of the 2-core limit",
-      "slots busy", "mean run wall", "cores busy",      "racelab's own CPU per run"};
-  // Where the time goes: racelab keeps J slots busy (slots busy), each run takes its wall
-  // time while J run together, and the tree uses this share of the cores (cores busy).
+  jobs_table.title = fmt::format("racelab run --jobs J (median of {})", reps);
+  jobs_table.columns = {"workload",
+                        "--jobs",
+                        "runs/s",
+                        "each repetition",
+                        "of the 2-core limit",
+                        "slots busy",
+                        "mean run wall",
+                        "cores busy",
+                        "racelab's own CPU per run"};
+  jobs_table.notes.push_back(
+      "Where the time goes: `slots busy` is the runs' wall time summed over J x the campaign's "
+      "wall (below 100%: racelab between runs); `mean run wall` is one run's wall while J run "
+      "together; `cores busy` is the tree's CPU over cores x wall (below `slots busy`: the runs "
+      "themselves wait, or the cores serve other processes).");
+  // racelab's own account of its slots (from its report) next to the tree's CPU.
   auto breakdown = [&](const std::vector<ToolRun>& v) {
     double run_wall = 0, slot_time = 0, tree = 0, wall = 0, self = 0;
     std::uint64_t runs = 0;
@@ -472,69 +596,123 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
       run_wall += t.run_wall_s, slot_time += t.jobs * t.wall_s, tree += t.tree_cpu_s;
       wall += t.wall_s, self += t.self_cpu_s, runs += t.runs;
     }
-    return std::vector<std::string>{
-        fmt::format("{:.0f}%", 100 * run_wall / slot_time),
-        FormatSeconds(run_wall / static_cast<double>(runs)),
-        fmt::format("{:.0f}%", 100 * tree / (wall * static_cast<double>(ctx.cores))),
-        FormatSeconds(self / static_cast<double>(runs))};
+    return std::make_tuple(run_wall / slot_time, run_wall / static_cast<double>(runs),
+                           tree / (wall * static_cast<double>(ctx.cores)),
+                           self / static_cast<double>(runs));
   };
-  const double tsan_limit = static_cast<double>(ctx.cores) / work[1].ref_cpu_per_run;
   nlohmann::json sweep_json = nlohmann::json::object();
-  const auto& defaults = results[work[1].target.Label()][tools[0].name];
-  {
-    std::string each;
-    for (const ToolRun& t : defaults) each += (each.empty() ? "" : ", ") + Fixed(t.runs_per_s, 1);
-    std::vector<std::string> row = {
-        fmt::format("default ({})", ctx.cores), Fixed(med(defaults, &ToolRun::runs_per_s), 1), each,
-        fmt::format("{:.0f}%", 100 * med(defaults, &ToolRun::runs_per_s) / tsan_limit)};
-    for (std::string& cell : breakdown(defaults)) row.push_back(std::move(cell));
-    jobs_table.rows.push_back(row);
-  }
-  int best_jobs = 0;
-  double best_rate = 0;
-  for (const auto& [j, v] : sweep_results) {
-    const double rate = med(v, &ToolRun::runs_per_s);
-    std::string each;
-    for (const ToolRun& t : v) each += (each.empty() ? "" : ", ") + Fixed(t.runs_per_s, 1);
-    std::vector<std::string> row = {std::to_string(j), Fixed(rate, 1), each,
-                                    fmt::format("{:.0f}%", 100 * rate / tsan_limit)};
-    for (std::string& cell : breakdown(v)) row.push_back(std::move(cell));
-    jobs_table.rows.push_back(row);
-    nlohmann::json reps_json = nlohmann::json::array();
-    for (const ToolRun& t : v) reps_json.push_back(ToolRunJson(t));
-    sweep_json[std::to_string(j)] = {
-        {"median_runs_per_s", rate}, {"of_limit", rate / tsan_limit}, {"repetitions", reps_json}};
-    if (rate > best_rate) best_rate = rate, best_jobs = j;
+  for (const Workload& w : work) {
+    const std::string label = w.target.Label();
+    const double limit = static_cast<double>(ctx.cores) / w.cpu_per_run;
+    std::vector<std::pair<std::string, const std::vector<ToolRun>*>> rows = {
+        {fmt::format("default ({})", ctx.cores), &results[label][tools[0].name]}};
+    for (const auto& [j, v] : sweep_results[label]) rows.push_back({std::to_string(j), &v});
+    int best_jobs = 0;
+    double best_rate = 0;
+    for (const auto& [name, v] : rows) {
+      if (v->empty()) continue;
+      const double rate = med(*v, &ToolRun::runs_per_s);
+      std::string each;
+      for (const ToolRun& t : *v) each += (each.empty() ? "" : ", ") + Fixed(t.runs_per_s, 1);
+      const auto [slots, run_wall, busy, self] = breakdown(*v);
+      jobs_table.rows.push_back({label, name, Fixed(rate, 1), each,
+                                 fmt::format("{:.0f}%", 100 * rate / limit),
+                                 fmt::format("{:.0f}%", 100 * slots), FormatSeconds(run_wall),
+                                 fmt::format("{:.0f}%", 100 * busy), FormatSeconds(self)});
+      nlohmann::json reps_json = nlohmann::json::array();
+      for (const ToolRun& t : *v) reps_json.push_back(ToolRunJson(t));
+      sweep_json[label][name] = {{"jobs", v->front().jobs},
+                                 {"median_runs_per_s", rate},
+                                 {"of_limit", rate / limit},
+                                 {"slots_busy", slots},
+                                 {"mean_run_wall_s", run_wall},
+                                 {"cores_busy", busy},
+                                 {"racelab_self_cpu_per_run_s", self},
+                                 {"repetitions", reps_json}};
+      if (rate > best_rate) best_rate = rate, best_jobs = v->front().jobs;
+    }
+    if (best_jobs > 0)
+      r.findings.push_back(fmt::format(
+          "{}: --jobs {} gave the most runs/s ({:.1f}, {:.0f}% of the limit); the default --jobs "
+          "{} gave {:.1f}.",
+          label, best_jobs, best_rate, 100 * best_rate / limit, ctx.cores,
+          med(results[label][tools[0].name], &ToolRun::runs_per_s)));
   }
   data["jobs_sweep"] = sweep_json;
   r.tables.push_back(jobs_table);
-  if (best_jobs > 0)
-    r.findings.push_back(fmt::format(
-        "On {}, --jobs {} gave the most runs/s ({:.1f}, {:.0f}% of the limit) against {:.1f} with "
-        "the default --jobs {}.",
-        work[1].target.Label(), best_jobs, best_rate, 100 * best_rate / tsan_limit,
-        med(defaults, &ToolRun::runs_per_s), ctx.cores));
+
+  {
+    const Workload& w = work[0];
+    const double limit = static_cast<double>(ctx.cores) / w.cpu_per_run;
+    BenchTable own;
+    own.title = fmt::format("racelab's own costs on {} ({} runs, --jobs {}, median of {})",
+                            w.target.Label(), w.runs, ctx.cores, reps);
+    own.columns = {"what runs",           "runs/s",     "each repetition",
+                   "of the 2-core limit", "slots busy", "racelab's own CPU per run"};
+    nlohmann::json own_json = nlohmann::json::object();
+    auto add = [&](const std::string& name, const std::vector<ToolRun>& v) {
+      const double rate = med(v, &ToolRun::runs_per_s);
+      std::string each;
+      double self = 0, run_wall = 0, slot_time = 0;
+      std::uint64_t runs = 0;
+      for (const ToolRun& t : v) {
+        each += (each.empty() ? "" : ", ") + Fixed(t.runs_per_s, 1);
+        self += t.self_cpu_s, run_wall += t.run_wall_s, slot_time += t.jobs * t.wall_s;
+        runs += t.runs;
+      }
+      own.rows.push_back({name, Fixed(rate, 1), each, fmt::format("{:.0f}%", 100 * rate / limit),
+                          fmt::format("{:.0f}%", 100 * run_wall / slot_time),
+                          FormatSeconds(self / static_cast<double>(runs))});
+      own_json[name] = {{"median_runs_per_s", rate},
+                        {"of_limit", rate / limit},
+                        {"slots_busy", run_wall / slot_time},
+                        {"self_cpu_per_run_s", self / static_cast<double>(runs)}};
+    };
+    add("racelab run (the command)", results[w.target.Label()][tools[0].name]);
+    add("library campaign, orphan reaping on", diagnosis["library, orphan reaping on"]);
+    add("library campaign, orphan reaping off", diagnosis["library, orphan reaping off"]);
+    std::vector<double> fixed;
+    for (const ToolRun& t : diagnosis["racelab run --runs 1"]) fixed.push_back(t.wall_s);
+    const double fixed_s = Median(fixed);
+    own_json["racelab_run_one_run_wall_s"] = fixed_s;
+    own.notes.push_back(fmt::format(
+        "`racelab run` with a single run takes {} of wall (median): what the command adds to "
+        "any campaign, whatever its size. The library rows run the same campaign inside this "
+        "process (report rendering included), with the runner's per-run scan for orphans on "
+        "(as `racelab run` does) and off.",
+        FormatSeconds(fixed_s)));
+    data["racelab_own_costs"] = own_json;
+    r.tables.push_back(own);
+  }
 
   BenchTable mem;
   mem.title = fmt::format("Peak memory (max RSS) of racelab run on {}", work[0].target.Label());
   mem.columns = {"runs", "max RSS", "against the smaller run"};
   nlohmann::json mem_json = nlohmann::json::array();
-  for (const auto& [n, kb] : memory) {
-    mem.rows.push_back({std::to_string(n), fmt::format("{:.1f} MiB", kb / 1024.0),
-                        fmt::format("{:+.1f}%", 100.0 * (static_cast<double>(kb) /
-                                                             static_cast<double>(memory[0].second) -
-                                                         1))});
-    mem_json.push_back({{"runs", n}, {"max_rss_kb", kb}});
+  if (!have_gnu_time) {
+    mem.rows.push_back({"-", "not measured: GNU time (/usr/bin/time) is not installed", ""});
+  } else {
+    for (const auto& [n, kb] : memory) {
+      const double change =
+          100.0 * (static_cast<double>(kb) / static_cast<double>(memory[0].second) - 1);
+      mem.rows.push_back({std::to_string(n), fmt::format("{:.1f} MiB", kb / 1024.0),
+                          fmt::format("{:+.1f}%", change)});
+      mem_json.push_back({{"runs", n}, {"max_rss_kb", kb}});
+    }
+    mem.notes.push_back(fmt::format(
+        "GNU time's %M for `racelab run`: the largest resident set of racelab or of any run it "
+        "waited for; one run of {} alone peaks at {:.1f} MiB. (wait4 on a child started with "
+        "posix_spawn would report this process's own peak instead.)",
+        work[0].target.Label(), one_run_kb / 1024.0));
+    r.findings.push_back(fmt::format(
+        "Peak memory: {:.1f} MiB for {} runs, {:.1f} MiB for {} runs ({:+.1f}%).",
+        memory[0].second / 1024.0, memory[0].first, memory[1].second / 1024.0, memory[1].first,
+        100.0 *
+            (static_cast<double>(memory[1].second) / static_cast<double>(memory[0].second) - 1)));
   }
-  mem.notes.push_back(
-      "wait4's maximum resident set of racelab and every run it waited for; one run of the "
-      "specimen is far smaller than racelab itself.");
   data["memory"] = mem_json;
+  data["memory_one_run_kb"] = one_run_kb;
   r.tables.push_back(mem);
-  r.findings.push_back(fmt::format(
-      "Peak memory: {:.1f} MiB for {} runs, {:.1f} MiB for {} runs ({:+.1f}%).",
-      memory[0].second / 1024.0, memory[0].first, memory[1].second / 1024.0, memory[1].first,
-      100.0 * (static_cast<double>(memory[1].second) / static_cast<double>(memory[0].second) - 1)));
   r.data = data;
   r.svg = RenderBarChart(chart);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

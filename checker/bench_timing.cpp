@@ -136,6 +136,8 @@ ExperimentResult RunTimingExperiment(BenchContext& ctx) {
         s.wall = m.spawn.wall_s;
         s.user = m.spawn.user_s;
         s.sys = m.spawn.sys_s;
+        // wait4's peak is at least racelab's own (posix_spawn's vfork child inherits the
+        // parent's high-water mark at exec); p1s8's hundreds of MiB dwarf it.
         s.rss_kb = m.spawn.max_rss_kb;
         s.classes = m.classes;
         samples[t.Label()].push_back(s);
