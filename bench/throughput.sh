@@ -14,6 +14,6 @@ racelab=$build/bin/racelab
 [ -x "$racelab" ] || { echo "bench: $racelab not built (cmake --workflow --preset default)" >&2; exit 2; }
 exec "$racelab" bench throughput \
   --runs "${RUNS:-2000}" --tsan-runs "${TSAN_RUNS:-2000}" --reps "${REPS:-3}" \
-  --tools "${TOOLS:-racelab,xargs}" --jobs-sweep "${JOBS_SWEEP:-3,4}" \
+  --tools "${TOOLS:-racelab,xargs}" --jobs-sweep "${JOBS_SWEEP:-3,6}" \
   --memory-runs 1000,10000 \
   --out "$build/throughput.json" --plot "$build/throughput.svg"

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 
+#include "report_view.hpp"
+#include "stats.hpp"
+
 namespace racelab {
 namespace {
 
@@ -36,8 +39,32 @@ std::vector<std::string> ExampleExcerpt(const RunVerdict& v, const ProcessResult
   if (v.divergence && v.divergence->line > 0)
     return ExcerptAround(p.out, v.divergence->line, kExcerptRadius);
   if (!v.reports.empty()) return PrintableLines(v.reports.front().text, 12);
-  if (!p.err.empty()) return Tail(p.err, 6);
+  // The scheduler's trailer is shown by the example's own fields.
+  const std::string err = StripSchedLines(p.err);
+  if (!err.empty()) return Tail(err, 6);
   return Tail(p.out, 6);
+}
+
+std::uint64_t StdoutFingerprint(std::string_view out) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  std::size_t pos = 0;
+  while (pos < out.size()) {
+    std::size_t nl = out.find('\n', pos);
+    const std::size_t end = nl == std::string_view::npos ? out.size() : nl + 1;
+    const std::string_view line = out.substr(pos, end - pos);
+    pos = end;
+    if (IsElapsedLine(line.substr(0, line.size() - (line.back() == '\n' ? 1 : 0)))) continue;
+    for (unsigned char c : line) {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
+  }
+  return h;
+}
+
+DivergenceInfo MakeDivergenceInfo(const Divergence& d) {
+  return DivergenceInfo{d.line, Clip(Printable(d.expected)), Clip(Printable(d.actual)),
+                        d.missing_actual, d.missing_expected};
 }
 
 TargetAggregator::TargetAggregator(const Target& target, std::size_t max_signatures)
@@ -64,6 +91,14 @@ TargetReport TargetAggregator::Snapshot() const {
               if (a.first_run != b.first_run) return a.first_run < b.first_run;
               return a.signature < b.signature;
             });
+  // The guarantee of the deepest pct setting, when its runs found nothing and
+  // measured their threads and steps.
+  if (!pct_.empty()) {
+    const auto& [depth, tally] = *pct_.rbegin();
+    if (tally.runs > 0 && tally.failed == 0 && tally.threads > 0 && tally.steps > 0)
+      r.pct_bound = PctBound{depth, tally.runs, tally.threads, tally.steps,
+                             PctFindProbability(depth, tally.runs, tally.threads, tally.steps)};
+  }
   return r;
 }
 
@@ -78,6 +113,16 @@ void TargetAggregator::Add(const RunInfo& run, const RunVerdict& v) {
   ++report_.runs_by_fuzz[run.fuzz];
   const bool failed = !v.classes.Has(FailureClass::kOk);
   if (failed) ++report_.failed_runs;
+  const bool controlled = run.setting != nullptr && run.setting->IsControlled();
+  if (run.setting != nullptr && run.setting->mode == FuzzSetting::Mode::kPct) {
+    PctTally& p = pct_[run.setting->depth];
+    ++p.runs;
+    if (failed) ++p.failed;
+    if (v.sched.stats_seen) {
+      p.threads = std::max(p.threads, v.sched.threads);
+      p.steps = std::max(p.steps, v.sched.steps);
+    }
+  }
   if (run.process != nullptr) {
     // Integer sums: a float sum would depend on the order runs finish in.
     wall_us_ += static_cast<std::uint64_t>(run.process->wall.count());
@@ -106,10 +151,15 @@ void TargetAggregator::Add(const RunInfo& run, const RunVerdict& v) {
     e.replay = run.replay;
     e.classes = names;
     e.excerpt = excerpt;
-    if (v.divergence)
-      e.divergence = DivergenceInfo{v.divergence->line, Clip(Printable(v.divergence->expected)),
-                                    Clip(Printable(v.divergence->actual)),
-                                    v.divergence->missing_actual, v.divergence->missing_expected};
+    if (v.divergence) e.divergence = MakeDivergenceInfo(*v.divergence);
+    if (controlled && v.sched.present && !v.sched.schedule.empty()) {
+      e.schedule = e.original_schedule = v.sched.schedule;
+      if (v.sched.stats_seen) e.preemptions = e.original_preemptions = v.sched.preemptions;
+      e.explanation = v.sched.Explanation();
+      for (std::string& l : e.explanation) l = Clip(Printable(l));
+      for (const std::string& l : v.sched.deadlock_lines) e.deadlock.push_back(Clip(Printable(l)));
+      if (run.process != nullptr) e.stdout_hash = StdoutFingerprint(run.process->out);
+    }
     report_.examples[name] = std::move(e);
   }
 

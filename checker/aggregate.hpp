@@ -6,6 +6,7 @@
 #include <string>
 
 #include "classify.hpp"
+#include "fuzz_setting.hpp"
 #include "report.hpp"
 #include "target.hpp"
 
@@ -18,6 +19,7 @@ struct RunInfo {
   std::string fuzz;
   std::string replay;
   const ProcessResult* process = nullptr;
+  const FuzzSetting* setting = nullptr;  // the run's setting (nullptr: unknown, uncontrolled)
 };
 
 // Not thread-safe: the campaign serialises Add calls. The result does not
@@ -38,10 +40,21 @@ class TargetAggregator {
   std::uint64_t cpu_us_ = 0;
   std::map<std::string, std::uint64_t> wall_us_by_fuzz_;
   std::map<std::string, std::size_t> signature_index_;  // signature -> sanitizer_reports slot
+  // pct runs by depth: how many, how many failed, the most threads and steps seen.
+  struct PctTally {
+    std::uint64_t runs = 0, failed = 0, threads = 0, steps = 0;
+  };
+  std::map<std::uint64_t, PctTally> pct_;
 };
+
+// FNV-1a 64 of a run's stdout without its `elapsed:` timing lines: equal for two
+// runs that printed the same thing.
+std::uint64_t StdoutFingerprint(std::string_view out);
 
 // Builds the example excerpt for a run: lines around the first divergence of
 // stdout, else the head of the first sanitizer report, else the tail of stderr.
 std::vector<std::string> ExampleExcerpt(const RunVerdict& v, const ProcessResult& p);
+// A divergence as a report keeps it: printable, long lines cut.
+DivergenceInfo MakeDivergenceInfo(const Divergence& d);
 
 }  // namespace racelab

@@ -20,6 +20,7 @@
 #include "cli.hpp"
 #include "file_util.hpp"
 #include "fuzz_setting.hpp"
+#include "signal_watch.hpp"
 #include "text_util.hpp"
 
 #ifndef RACELAB_VERSION
@@ -140,7 +141,8 @@ po::options_description Options() {
        "detection: most runs per seed range (--quick: 4)")
       ("fuzz", po::value<std::vector<std::string>>()->value_name("F"),
        "detection: a fuzz setting or comma-separated mix, repeatable; default none, yield, "
-       "sleep:10, sleep:100, sleep:1000 and racelab run's default mix")
+       "sleep:10, sleep:100, sleep:1000, racelab run's default mix, random, pct:1, pct:2 "
+       "and pct:3")
       ("specimens", po::value<std::string>()->value_name("LIST"),
        "detection: comma-separated ids; default those expected to fail")
       ("jobs", po::value<std::string>()->value_name("J"),
@@ -149,7 +151,7 @@ po::options_description Options() {
        "throughput: runs of the plain workload, p1s1 (--quick: 40)")
       ("tsan-runs", po::value<std::string>()->default_value("60")->value_name("N"),
        "throughput: runs of the TSan workload, p1s2 (--quick: 8)")
-      ("jobs-sweep", po::value<std::string>()->default_value("3,4,6")->value_name("LIST"),
+      ("jobs-sweep", po::value<std::string>()->default_value("3,6")->value_name("LIST"),
        "throughput: racelab --jobs values tried on the TSan workload, beside the default")
       ("tools", po::value<std::string>()->default_value("racelab,xargs,parallel,stress,sh")
                     ->value_name("LIST"),
@@ -209,47 +211,6 @@ BenchSettings ParseSettings(const po::variables_map& vm) {
   s.memory_large = mem[1];
   return s;
 }
-
-// Blocks SIGINT/SIGTERM in every thread and stops the measurement in progress when one comes.
-class SignalWatch {
- public:
-  explicit SignalWatch(std::atomic<bool>& cancelled) : cancelled_(cancelled) {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set_, &old_);
-    thread_ = std::thread([this] {
-      while (!stop_.load()) {
-        timespec ts{0, 100'000'000};
-        const int sig = sigtimedwait(&set_, nullptr, &ts);
-        if (sig > 0 && !stop_.load() && received_.load() == 0) {
-          received_.store(sig);
-          cancelled_.store(true);
-          CancelActiveWork();
-        }
-      }
-    });
-  }
-  ~SignalWatch() {
-    stop_.store(true);
-    // Wake the watcher now rather than at its next timeout: a signal aimed at that thread
-    // alone, which it takes as the order to stop. Without it every exit waits up to 100 ms.
-    pthread_kill(thread_.native_handle(), SIGTERM);
-    thread_.join();
-    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-  }
-  SignalWatch(const SignalWatch&) = delete;
-  SignalWatch& operator=(const SignalWatch&) = delete;
-  int received() const { return received_.load(); }
-
- private:
-  std::atomic<bool>& cancelled_;
-  sigset_t set_{};
-  sigset_t old_{};
-  std::atomic<bool> stop_{false};
-  std::atomic<int> received_{0};
-  std::thread thread_;
-};
 
 std::string PlotPath(const std::string& plot, const std::string& experiment, bool several) {
   if (!several) return plot;
@@ -358,7 +319,10 @@ int Run(const std::vector<std::string>& args) {
   int signal_seen = 0;
   std::string failure;
   {
-    SignalWatch watch(cancelled);
+    SignalWatch watch([&cancelled](int) {
+      cancelled.store(true);
+      CancelActiveWork();
+    });
     try {
       for (const std::string& e : chosen) {
         ctx.Status(fmt::format("{} starts", e));

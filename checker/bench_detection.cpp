@@ -85,9 +85,12 @@ ExperimentResult RunDetectionExperiment(BenchContext& ctx) {
   }
   std::vector<std::string> fuzz_entries = st.fuzz;
   if (fuzz_entries.empty())
-    fuzz_entries = {"none",      "yield",      "sleep:10",
-                    "sleep:100", "sleep:1000", std::string(kDefaultFuzz)};
+    fuzz_entries = {
+        "none",   "yield", "sleep:10", "sleep:100", "sleep:1000", std::string(kDefaultFuzz),
+        "random", "pct:1", "pct:2",    "pct:3"};
 
+  PosixProcessRunner runner;
+  const CampaignOptions o = ctx.RunOptions(std::chrono::seconds(60));
   std::vector<Cell> cells;
   for (const std::string& id : specimens)
     for (Build b : {Build::kPlain, Build::kTsan})
@@ -95,6 +98,12 @@ ExperimentResult RunDetectionExperiment(BenchContext& ctx) {
         auto mix = ParseFuzzList(f);
         if (!mix) throw BenchError(mix.error().what);
         cells.push_back({ctx.MakeTarget(id, b, 0, 0), f, *mix});
+        // pct:D without K: calibrated per specimen and build as `racelab run` does (one
+        // `random` run with the first seed), so each run is a function of its seed.
+        CampaignOptions co = o;
+        co.seed = st.seed;
+        co.fuzz = *mix;
+        cells.back().mix = CalibrateFuzz(runner, cells.back().target, co);
       }
 
   ExperimentResult r;
@@ -120,8 +129,6 @@ ExperimentResult RunDetectionExperiment(BenchContext& ctx) {
   std::atomic<std::size_t> done{0};
   std::mutex error_mu;
   std::string first_error;
-  PosixProcessRunner runner;
-  const CampaignOptions o = ctx.RunOptions(std::chrono::seconds(60));
   std::atomic<bool> failed{false};
   // Each worker takes the next seed range and runs it to its first failure.
   auto run_ranges = [&] {
@@ -150,7 +157,9 @@ ExperimentResult RunDetectionExperiment(BenchContext& ctx) {
           out.classes = ClassNames(v.classes);
           out.seed = seed;
           out.fuzz = f.ToString();
-          out.replay = ReplayCommand(cell.target, seed, f);
+          out.replay = f.IsControlled() && !v.sched.schedule.empty()
+                           ? ScheduleReplayCommand(cell.target, v.sched.schedule)
+                           : ReplayCommand(cell.target, seed, f);
           break;
         }
       }

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <regex>
 #include <tuple>
 
@@ -63,6 +64,7 @@ struct Tool {
   std::string name;     // row label
   std::string program;  // what must be installed ("" = racelab itself)
   bool installed = true;
+  std::optional<int> jobs;  // racelab only: an explicit --jobs (none: its default)
 };
 
 // A temporary file, removed on destruction.
@@ -342,14 +344,18 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
     w.env = MakeSpec(w.target, ctx.RunOptions(std::chrono::seconds(30)), FuzzSetting{}, 1).env;
     work.push_back(std::move(w));
   }
-  std::vector<Tool> tools = {{"racelab run (default --jobs)", ""},
-                             {fmt::format("xargs -P{}", ctx.cores), "xargs"},
-                             {fmt::format("parallel -j{}", ctx.cores), "parallel"},
-                             {fmt::format("golang-stress -p {}", ctx.cores), "golang-stress"},
-                             {"sh loop (one at a time)", "sh"}};
+  // racelab twice: with its default --jobs (2 x cores), and with as many at once as the other
+  // tools (issue 3 compares racelab --jobs <cores> with xargs -P<cores>).
+  std::vector<Tool> tools = {
+      {"racelab run (default --jobs)", ""},
+      {fmt::format("racelab run --jobs {}", ctx.cores), "", true, static_cast<int>(ctx.cores)},
+      {fmt::format("xargs -P{}", ctx.cores), "xargs"},
+      {fmt::format("parallel -j{}", ctx.cores), "parallel"},
+      {fmt::format("golang-stress -p {}", ctx.cores), "golang-stress"},
+      {"sh loop (one at a time)", "sh"}};
   if (!st.tools.empty())
     tools.erase(std::remove_if(
-                    tools.begin() + 1, tools.end(),
+                    tools.begin() + 2, tools.end(),
                     [&](const Tool& t) {
                       const std::string word = t.program == "golang-stress" ? "stress" : t.program;
                       return std::find(st.tools.begin(), st.tools.end(), word) == st.tools.end();
@@ -394,7 +400,7 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
                                tool.name, w.target.Label(), w.runs));
         ToolRun t;
         if (tool.program.empty())
-          t = RunRacelab(ctx, w, std::nullopt, w.runs);
+          t = RunRacelab(ctx, w, tool.jobs, w.runs);
         else if (tool.program == "xargs")
           t = RunXargs(ctx, w, lines);
         else if (tool.program == "parallel")
@@ -475,7 +481,8 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
                    "runs/s",
                    "each repetition",
                    "of the 2-core limit",
-                   "racelab / tool",
+                   "racelab (default) / tool",
+                   fmt::format("racelab -j{} / tool", ctx.cores),
                    "tool's own CPU per run",
                    "tree CPU per run",
                    "cores busy"};
@@ -491,6 +498,7 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
     const std::string label = w.target.Label();
     const double limit = static_cast<double>(ctx.cores) / w.cpu_per_run;
     const double racelab = med(results[label][tools[0].name], &ToolRun::runs_per_s);
+    const double racelab_cores = med(results[label][tools[1].name], &ToolRun::runs_per_s);
     nlohmann::json wj = {{"runs", w.runs},
                          {"cpu_per_run_s", w.cpu_per_run},
                          {"reference_runs", w.ref_count},
@@ -509,7 +517,7 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
       if (!tool.installed || v.empty()) {
         const std::string why =
             !tool.installed ? "not installed" : "skipped (--quick: its first line comes after 5 s)";
-        table.rows.push_back({label, tool.name, why, "", "", "", "", "", ""});
+        table.rows.push_back({label, tool.name, why, "", "", "", "", "", "", ""});
         wj["tools"][tool.name] = {{"status", !tool.installed ? "not installed" : "skipped"}};
         g.values.push_back(std::nullopt);
         g.texts.push_back(why);
@@ -529,7 +537,8 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
       const double busy = wall > 0 ? tree / (wall * static_cast<double>(ctx.cores)) : NAN;
       table.rows.push_back(
           {label, tool.name, Fixed(rate, 1), each, fmt::format("{:.0f}%", 100 * rate / limit),
-           tool.program.empty() ? "" : Fixed(racelab / rate, 2), FormatSeconds(self_per),
+           tool.program.empty() ? "" : Fixed(racelab / rate, 2),
+           tool.program.empty() ? "" : Fixed(racelab_cores / rate, 2), FormatSeconds(self_per),
            FormatSeconds(tree_per), fmt::format("{:.0f}%", 100 * busy)});
       nlohmann::json reps_json = nlohmann::json::array();
       for (const ToolRun& t : v) reps_json.push_back(ToolRunJson(t));
@@ -546,6 +555,10 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
     wj["racelab_over_best_tool"] =
         best_other > 0 ? nlohmann::json(racelab / best_other) : nlohmann::json();
     wj["best_tool"] = best_name;
+    wj["racelab_jobs_cores_over_best_tool"] =
+        best_other > 0 ? nlohmann::json(racelab_cores / best_other) : nlohmann::json();
+    wj["racelab_default_jobs"] =
+        results[label][tools[0].name].empty() ? 0 : results[label][tools[0].name][0].jobs;
     wj["racelab_of_limit"] = racelab / limit;
     const auto& rl = results[label][tools[0].name];
     double children = 0, self = 0, wall = 0;
@@ -604,8 +617,11 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
   for (const Workload& w : work) {
     const std::string label = w.target.Label();
     const double limit = static_cast<double>(ctx.cores) / w.cpu_per_run;
+    const auto& defaults = results[label][tools[0].name];
+    const int default_jobs = defaults.empty() ? 0 : defaults.front().jobs;
     std::vector<std::pair<std::string, const std::vector<ToolRun>*>> rows = {
-        {fmt::format("default ({})", ctx.cores), &results[label][tools[0].name]}};
+        {fmt::format("{} (the number of cores)", ctx.cores), &results[label][tools[1].name]},
+        {fmt::format("default ({})", default_jobs), &defaults}};
     for (const auto& [j, v] : sweep_results[label]) rows.push_back({std::to_string(j), &v});
     int best_jobs = 0;
     double best_rate = 0;
@@ -635,8 +651,8 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
       r.findings.push_back(fmt::format(
           "{}: --jobs {} gave the most runs/s ({:.1f}, {:.0f}% of the limit); the default --jobs "
           "{} gave {:.1f}.",
-          label, best_jobs, best_rate, 100 * best_rate / limit, ctx.cores,
-          med(results[label][tools[0].name], &ToolRun::runs_per_s)));
+          label, best_jobs, best_rate, 100 * best_rate / limit, default_jobs,
+          med(defaults, &ToolRun::runs_per_s)));
   }
   data["jobs_sweep"] = sweep_json;
   r.tables.push_back(jobs_table);
@@ -668,7 +684,7 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
                         {"slots_busy", run_wall / slot_time},
                         {"self_cpu_per_run_s", self / static_cast<double>(runs)}};
     };
-    add("racelab run (the command)", results[w.target.Label()][tools[0].name]);
+    add("racelab run (the command)", results[w.target.Label()][tools[1].name]);
     add("library campaign, orphan reaping on", diagnosis["library, orphan reaping on"]);
     add("library campaign, orphan reaping off", diagnosis["library, orphan reaping off"]);
     std::vector<double> fixed;

@@ -31,6 +31,10 @@ struct CampaignOptions {
   std::vector<std::string> base_env;
   std::string suppressions_file;
   SanitizerOptions sanitizer;
+  // Controlled runs (docs/scheduling.md): the time to shrink each failing class's
+  // schedule (0 = no shrinking), and whether each first failure is replayed twice.
+  double shrink_seconds = 5;
+  bool check_determinism = true;
 };
 
 // Live counters for a progress line.
@@ -44,10 +48,31 @@ struct Progress {
 
 // The command that replays run `seed` of target t with fuzz f.
 std::string ReplayCommand(const Target& t, std::uint64_t seed, const FuzzSetting& f);
+// The command that replays a controlled run of target t from its schedule.
+std::string ScheduleReplayCommand(const Target& t, const std::string& schedule);
 
-// The ProcessSpec of one run: argv, explicit environment, limits.
+// The ProcessSpec of one run: argv, explicit environment, limits; with a
+// schedule, RACELAB_SCHEDULE and RACELAB_SCHEDULE_MODE (exact or guide).
 ProcessSpec MakeSpec(const Target& t, const CampaignOptions& o, const FuzzSetting& f,
-                     std::uint64_t seed);
+                     std::uint64_t seed, const std::string& schedule = "",
+                     const std::string& schedule_mode = "");
+
+// The settings target t runs with: each `pct:D` without K becomes `pct:D:K`, K the
+// steps of one `random` run with the campaign's first seed (1000 when that run
+// reports none), so every run is a function of its seed. One run at most.
+std::vector<FuzzSetting> CalibrateFuzz(ProcessRunner& runner, const Target& t,
+                                       const CampaignOptions& o);
+
+// After the runs of a controlled campaign: each first failure per class is
+// replayed twice from its schedule (Example::reproduced) and its schedule shrunk
+// (options.shrink_seconds per class), `jobs` at a time. Updates `reports`
+// (parallel to `targets`). `cancelled` stops it early.
+void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
+                                const std::vector<Target>& targets,
+                                const std::vector<std::vector<FuzzSetting>>& fuzz,
+                                std::vector<TargetReport>& reports,
+                                const std::atomic<bool>* cancelled = nullptr,
+                                const std::function<void(const std::string&)>& status = {});
 
 class Campaign {
  public:
@@ -67,6 +92,7 @@ class Campaign {
   CampaignOptions options_;
   std::vector<Target> targets_;
   std::vector<std::unique_ptr<TargetAggregator>> aggregators_;
+  std::vector<std::vector<FuzzSetting>> fuzz_;  // per target, calibrated
   std::vector<std::atomic<bool>> target_done_;  // --until-fail reached
   std::atomic<std::uint64_t> next_{0};
   std::atomic<bool> cancelled_{false};

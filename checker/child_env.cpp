@@ -90,6 +90,10 @@ std::vector<std::string> BuildChildEnv(const std::vector<std::string>& base, con
   if (p.threads != 0) env.push_back(fmt::format("RACELAB_THREADS={}", p.threads));
   env.push_back("RACELAB_FUZZ=" + p.fuzz.ToString());
   env.push_back(fmt::format("RACELAB_SEED={}", p.seed));
+  if (!p.schedule.empty()) {
+    env.push_back("RACELAB_SCHEDULE=" + p.schedule);
+    env.push_back("RACELAB_SCHEDULE_MODE=" + (p.schedule_mode.empty() ? "exact" : p.schedule_mode));
+  }
   if (tsan) {
     std::string defaults = RACELAB_TSAN_DEFAULTS;
     if (!suppressions_file.empty())

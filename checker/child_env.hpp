@@ -14,6 +14,9 @@ struct RunParams {
   std::uint64_t threads = 0;     // 0: leave RACELAB_THREADS unset
   FuzzSetting fuzz;
   std::uint64_t seed = 0;
+  // Controlled scheduling: a schedule to replay ("" = none) and how (exact, guide).
+  std::string schedule;
+  std::string schedule_mode;
 };
 
 // The child's complete environment: `base` (racelab's own, "NAME=value")

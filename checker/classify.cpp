@@ -88,7 +88,11 @@ RunVerdict Classify(const ProcessResult& r, const Target& t, const SanitizerOpti
     case Termination::kExited: break;
   }
 
-  SanitizerScan scan = ScanSanitizerOutput(r.err, sopts);
+  // The trailer is racelab's protocol, not the program's stderr: the
+  // sanitizer parser never sees it.
+  v.sched = ParseSchedTrailer(r.err);
+  const std::string stripped = v.sched.present ? StripSchedLines(r.err) : std::string();
+  SanitizerScan scan = ScanSanitizerOutput(v.sched.present ? stripped : r.err, sopts);
   v.classes.Merge(scan.classes);
   v.reports = std::move(scan.reports);
   // Kinds and function names come from the program's stderr and can be
@@ -112,11 +116,19 @@ RunVerdict Classify(const ProcessResult& r, const Target& t, const SanitizerOpti
     v.divergence = std::move(ov.first_divergence);
   }
 
+  // A controlled run that stopped itself: every thread blocked, or the step
+  // limit (a livelock, classed like a hang).
+  if (v.sched.deadlock) v.classes.Add(FailureClass::kDeadlock);
+  if (v.sched.step_limit) v.classes.Add(FailureClass::kTimeout);
+
   if (r.termination == Termination::kExited && r.exit_code != 0) {
     // A sanitizer explains its own exit status (TSan's 66 after a report) and
-    // a runtime abort; an oracle class does not explain an exit status.
+    // a runtime abort; an oracle class does not explain an exit status. The
+    // scheduler's 86 and 87 are explained by their trailer lines.
     bool explained = !v.reports.empty() || v.classes.Has(FailureClass::kSanitizerFatal) ||
-                     v.classes.Has(FailureClass::kCrash);
+                     v.classes.Has(FailureClass::kCrash) ||
+                     (r.exit_code == kDeadlockExitStatus && v.sched.deadlock) ||
+                     (r.exit_code == kStepLimitExitStatus && v.sched.step_limit);
     if (!explained) v.classes.Add(FailureClass::kBadExit);
   }
   v.classes = v.classes.Finalized();

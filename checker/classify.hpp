@@ -9,6 +9,7 @@
 #include "oracle.hpp"
 #include "process.hpp"
 #include "sanitizer_report.hpp"
+#include "sched_trailer.hpp"
 #include "target.hpp"
 
 namespace racelab {
@@ -17,6 +18,8 @@ struct RunVerdict {
   ClassSet classes;  // finalized: {ok} or failures only
   std::optional<Divergence> divergence;
   std::vector<SanitizerReport> reports;
+  // The `racelab-sched: ` trailer of a controlled run (present == false otherwise).
+  SchedTrailer sched;
   // racelab could not carry the run out (spawn failure): not the program's
   // fault, and not counted as a run of it.
   bool harness_error = false;

@@ -30,6 +30,8 @@
 #include "renderer.hpp"
 #include "replay.hpp"
 #include "report_json.hpp"
+#include "shrink.hpp"
+#include "signal_watch.hpp"
 #include "text_util.hpp"
 
 #ifndef RACELAB_VERSION
@@ -40,6 +42,11 @@
 #endif
 
 namespace racelab {
+
+// Default --jobs per core: measured in docs/benchmarks.md (TSan runs +24% at 2 per core,
+// short plain runs unchanged within the noise).
+constexpr unsigned kDefaultJobsPerCore = 2;
+
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
@@ -271,44 +278,6 @@ CampaignOptions BaseCampaignOptions(const po::variables_map& vm, const Locations
 
 // ---- signals ---------------------------------------------------------------
 
-// Blocks SIGINT/SIGTERM in every thread (call before starting any) and waits
-// for them on a thread of its own, which cancels the campaign.
-class SignalWatch {
- public:
-  explicit SignalWatch(std::function<void(int)> on_signal) : on_signal_(std::move(on_signal)) {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set_, &old_);
-    thread_ = std::thread([this] {
-      while (!stop_.load()) {
-        timespec ts{0, 100'000'000};
-        const int sig = sigtimedwait(&set_, nullptr, &ts);
-        if (sig > 0) {
-          if (received_.load() == 0) {
-            received_.store(sig);
-            on_signal_(sig);
-          }
-        }
-      }
-    });
-  }
-  ~SignalWatch() {
-    stop_.store(true);
-    thread_.join();
-    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
-  }
-  int received() const { return received_.load(); }
-
- private:
-  std::function<void(int)> on_signal_;
-  sigset_t set_{};
-  sigset_t old_{};
-  std::atomic<bool> stop_{false};
-  std::atomic<int> received_{0};
-  std::thread thread_;
-};
-
 // One live line on stderr: runs done, rate, failures by class, time left.
 class ProgressLine {
  public:
@@ -487,15 +456,17 @@ int CmdRun(const std::vector<std::string>& args) {
       "and classify every run (see racelab.md for the classes)\n\noptions");
   d.add_options()("help,h", "this help")(
       "target", po::value<std::vector<std::string>>()->value_name("TARGET"),
-      "targets (positional)")("runs",
-                              po::value<std::string>()->default_value("100")->value_name("N"),
-                              "runs per target")("jobs", po::value<std::string>()->value_name("J"),
-                                                 "runs at once; default: the number of cores")(
+      "targets (positional)")(
+      "runs", po::value<std::string>()->default_value("100")->value_name("N"), "runs per target")(
+      "jobs", po::value<std::string>()->value_name("J"),
+      "runs at once; default: 2 x the number of cores (TSan runs leave cores idle part of the "
+      "time; docs/benchmarks.md)")(
       "fuzz",
       po::value<std::string>()->default_value(std::string(kDefaultFuzz))->value_name("LIST"),
-      "comma-separated fuzz settings, each none, yield or sleep:MAX_US; run i uses setting i mod "
-      "k")("seed", po::value<std::string>()->default_value("1")->value_name("S"),
-           "run i gets RACELAB_SEED S+i, so every run can be replayed")(
+      "comma-separated fuzz settings, each none, yield, sleep:MAX_US, or controlled scheduling: "
+      "random, pct:D (depth 1..10; pct = pct:3; K is calibrated per target) or pct:D:K; run i "
+      "uses setting i mod k")("seed", po::value<std::string>()->default_value("1")->value_name("S"),
+                              "run i gets RACELAB_SEED S+i, so every run can be replayed")(
       "format", po::value<std::vector<std::string>>()->value_name("F"),
       "text (default), json, junit, html, sarif or markdown; may be repeated, each paired in order "
       "with an --out")("out", po::value<std::vector<std::string>>()->value_name("FILE"),
@@ -504,7 +475,10 @@ int CmdRun(const std::vector<std::string>& args) {
       "compare with the manifest's expected classes; exit 1 on a mismatch")(
       "until-fail", po::bool_switch(),
       "stop each target at its first failing run (--runs is then the most it will try)")(
-      "no-progress", po::bool_switch(), "no live progress line on stderr");
+      "no-progress", po::bool_switch(), "no live progress line on stderr")(
+      "shrink-seconds", po::value<std::string>()->default_value("5")->value_name("N"),
+      "controlled runs: time to shrink the schedule of each failing class's first run to "
+      "fewer preemptions (0 = no shrinking)");
   AddRunSetupOptions(d, "both");
   po::positional_options_description pos;
   pos.add("target", -1);
@@ -524,12 +498,22 @@ int CmdRun(const std::vector<std::string>& args) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   o.jobs = vm.count("jobs")
                ? static_cast<int>(ParseCount("--jobs", vm["jobs"].as<std::string>(), 1, 1024))
-               : static_cast<int>(cores);
+               : static_cast<int>(kDefaultJobsPerCore * cores);
   auto fuzz = ParseFuzzList(vm["fuzz"].as<std::string>());
   if (!fuzz) throw Usage(fuzz.error().what);
   o.fuzz = *fuzz;
   o.seed = ParseCount("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX / 2);
   o.until_fail = vm["until-fail"].as<bool>();
+  {
+    const std::string text = vm["shrink-seconds"].as<std::string>();
+    double v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !(v >= 0) ||
+        v > 86400)
+      throw Usage(fmt::format(
+          "--shrink-seconds: expected a number of seconds from 0 to 86400, got '{}'", text));
+    o.shrink_seconds = v;
+  }
   std::vector<Target> targets = ResolveTargets(words, m, loc, vm);
   const std::vector<OutputSpec> outputs = PlanOutputs(args);
 
@@ -574,13 +558,17 @@ int CmdRun(const std::vector<std::string>& args) {
 
 int CmdReplay(const std::vector<std::string>& args) {
   po::options_description d(
-      "racelab replay TARGET --seed S: run one run again with exactly the settings of a\n"
-      "report's replay line; prints its output with the first divergence marked\n\noptions");
+      "racelab replay TARGET --seed S | --schedule S: run one run again with exactly the\n"
+      "settings of a report's replay line; prints its output with the first divergence "
+      "marked\n\noptions");
   d.add_options()("help,h", "this help")("target", po::value<std::string>()->value_name("TARGET"),
                                          "the target (positional)")(
-      "seed", po::value<std::string>()->value_name("S"), "RACELAB_SEED of the run (required)")(
+      "seed", po::value<std::string>()->value_name("S"),
+      "RACELAB_SEED of the run (required without --schedule)")(
+      "schedule", po::value<std::string>()->value_name("S"),
+      "replay a controlled run's schedule exactly (RACELAB_SCHEDULE; docs/scheduling.md)")(
       "fuzz", po::value<std::string>()->default_value("none")->value_name("F"),
-      "the run's fuzz setting: none, yield or sleep:MAX_US")(
+      "the run's fuzz setting: none, yield, sleep:MAX_US, random or pct:D[:K]")(
       "color", po::value<std::string>()->default_value("auto")->value_name("WHEN"),
       "never, auto (on a terminal, unless NO_COLOR is set) or always");
   AddRunSetupOptions(d, "tsan");
@@ -592,7 +580,17 @@ int CmdReplay(const std::vector<std::string>& args) {
   }
   auto vm = Parse(args, d, pos);
   if (!vm.count("target")) throw Usage("replay: a TARGET is required");
-  if (!vm.count("seed")) throw Usage("replay: --seed is required");
+  if (!vm.count("seed") && !vm.count("schedule"))
+    throw Usage("replay: --seed or --schedule is required");
+  std::string schedule;
+  if (vm.count("schedule")) {
+    schedule = vm["schedule"].as<std::string>();
+    if (!IsValidSchedule(schedule))
+      throw Usage(fmt::format(
+          "--schedule: '{}' is not a schedule (s1-STEPS-HASH-DEVIATIONS, as a report's replay "
+          "line gives it)",
+          schedule.substr(0, 200)));
+  }
   const Locations loc = Locate(vm);
   const Manifest m = LoadOrThrow(loc.manifest);
   if (vm["build"].as<std::string>() == "both") throw Usage("replay: --build must be plain or tsan");
@@ -601,11 +599,12 @@ int CmdReplay(const std::vector<std::string>& args) {
   CampaignOptions o = BaseCampaignOptions(vm, loc);
   auto fuzz = ParseFuzzSetting(vm["fuzz"].as<std::string>());
   if (!fuzz) throw Usage(fuzz.error().what);
-  const std::uint64_t seed = ParseCount("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX / 2);
+  const std::uint64_t seed =
+      vm.count("seed") ? ParseCount("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX / 2) : 0;
   auto color = ParseColorMode(vm["color"].as<std::string>());
   if (!color) throw Usage(color.error().what);
   PosixProcessRunner runner;
-  const ReplayResult rr = Replay(runner, targets[0], o, *fuzz, seed);
+  const ReplayResult rr = Replay(runner, targets[0], o, *fuzz, seed, schedule);
   std::cout << RenderReplay(rr, UseColor(*color, ::isatty(1) != 0, std::getenv("NO_COLOR")));
   if (rr.verdict.harness_error) return kExitInternal;
   return rr.verdict.classes.Has(FailureClass::kOk) ? kExitOk : kExitFailures;

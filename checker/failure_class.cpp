@@ -24,6 +24,7 @@ std::string_view Name(FailureClass c) {
     case FailureClass::kSanitizerFatal: return "sanitizer-fatal";
     case FailureClass::kCrash: return "crash";
     case FailureClass::kBadExit: return "bad-exit";
+    case FailureClass::kDeadlock: return "deadlock";
     case FailureClass::kTimeout: return "timeout";
     case FailureClass::kOutputOverflow: return "output-overflow";
   }

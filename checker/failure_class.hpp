@@ -55,13 +55,16 @@ enum class FailureClass {
   kCrash,
   // A non-zero exit status that no other class explains.
   kBadExit,
+  // Every controlled thread blocked: the run cannot continue (controlled
+  // scheduling only: the runtime's `racelab-sched: deadlock` line, exit 86).
+  kDeadlock,
   // Still running at the per-run timeout; racelab killed its process group.
   kTimeout,
   // More output than the cap; racelab stopped reading and killed the run.
   kOutputOverflow,
 };
 
-inline constexpr std::size_t kFailureClassCount = 21;
+inline constexpr std::size_t kFailureClassCount = 22;
 
 // Every class, in report order (ok first, then oracle, sanitizer, process).
 inline constexpr std::array<FailureClass, kFailureClassCount> kAllFailureClasses = {
@@ -84,6 +87,7 @@ inline constexpr std::array<FailureClass, kFailureClassCount> kAllFailureClasses
     FailureClass::kSanitizerFatal,
     FailureClass::kCrash,
     FailureClass::kBadExit,
+    FailureClass::kDeadlock,
     FailureClass::kTimeout,
     FailureClass::kOutputOverflow,
 };

@@ -114,22 +114,46 @@ Registry& Owned() {
 // killing one can orphan its own descendants in turn. Holds the registry lock
 // throughout, so that no pid it kills can meanwhile be reaped and reused by a
 // new run.
-void ReapOrphans() {
+// Orphans are rare (a grandchild that left the run's group, a TSan run's llvm-symbolizer
+// killed with its group), and walking /proc after every run cost a fifth of the runner's
+// throughput on short runs (docs/benchmarks.md). So a scan runs at most every
+// kScanInterval unless forced (after a run that needed killing or left its pipes held
+// open, and when the runner goes away), one thread at a time; zombies stay bounded.
+constexpr auto kScanInterval = std::chrono::milliseconds(10);
+
+void ReapOrphans(bool force) {
+  static std::mutex scan_mu;
+  static Clock::time_point last_scan{};
+  std::unique_lock<std::mutex> scanning(scan_mu, std::defer_lock);
+  if (force) {
+    scanning.lock();
+  } else if (!scanning.try_lock()) {
+    return;  // another thread is scanning now
+  }
+  const auto now = Clock::now();
+  if (!force && now - last_scan < kScanInterval) return;
+  last_scan = now;
   Registry& reg = Owned();
-  std::lock_guard<std::mutex> lock(reg.mu);
   for (int round = 0; round < 1000; ++round) {
     std::vector<int> orphans;
-    DIR* dir = ::opendir("/proc/self/task");
-    if (dir == nullptr) return;
-    while (dirent* e = ::readdir(dir)) {
-      if (e->d_name[0] == '.') continue;
-      std::ifstream in(std::string("/proc/self/task/") + e->d_name + "/children");
-      int pid = 0;
-      while (in >> pid)
-        if (reg.owned.count(pid) == 0) orphans.push_back(pid);
+    {
+      // Under the registry lock, so a child that is just being spawned (and not yet
+      // registered) is never taken for an orphan.
+      std::lock_guard<std::mutex> lock(reg.mu);
+      DIR* dir = ::opendir("/proc/self/task");
+      if (dir == nullptr) return;
+      while (dirent* e = ::readdir(dir)) {
+        if (e->d_name[0] == '.') continue;
+        std::ifstream in(std::string("/proc/self/task/") + e->d_name + "/children");
+        int pid = 0;
+        while (in >> pid)
+          if (reg.owned.count(pid) == 0) orphans.push_back(pid);
+      }
+      ::closedir(dir);
     }
-    ::closedir(dir);
     if (orphans.empty()) return;
+    // An orphan is racelab's unreaped child and only this (scanning) thread reaps it, so
+    // its pid cannot be reused before the waitpid below: no lock is needed to kill it.
     for (int pid : orphans) {
       ::kill(pid, SIGKILL);
       ::kill(-pid, SIGKILL);  // and its group, if it made one with setsid
@@ -159,6 +183,7 @@ PosixProcessRunner::PosixProcessRunner(bool reap_orphans) : reap_orphans_(reap_o
 
 PosixProcessRunner::~PosixProcessRunner() {
   if (cancel_fd_ >= 0) ::close(cancel_fd_);
+  if (reap_orphans_) ReapOrphans(/*force=*/true);
 }
 
 void PosixProcessRunner::CancelAll() {
@@ -220,7 +245,7 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
     while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
     }
     disown();
-    if (reap_orphans_) ReapOrphans();
+    if (reap_orphans_) ReapOrphans(/*force=*/true);
     return SpawnFailure(error);
   }
 
@@ -254,7 +279,9 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
     disown();
     exited = true;
     drain_deadline = Clock::now() + kDrainGrace;
-    if (reap_orphans_) ReapOrphans();
+    // Members of the run's group that outlived it (killed above, now racelab's orphans, e.g.
+    // a TSan run's llvm-symbolizer) are reaped at once; kill(-pid, 0) finds them cheaply.
+    if (reap_orphans_) ReapOrphans(/*force=*/killed_by_us || ::kill(-pid, 0) == 0);
   };
 
   while (!exited || out_open || err_open) {
@@ -279,7 +306,9 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
         reap();
         continue;
       }
-      break;  // drained long enough: something outside the group holds the pipes
+      // Drained long enough: something outside the group holds the pipes.
+      if (reap_orphans_) ReapOrphans(/*force=*/true);
+      break;
     }
     const auto wait_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count() + 1;

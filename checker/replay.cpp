@@ -12,12 +12,13 @@
 namespace racelab {
 
 ReplayResult Replay(ProcessRunner& runner, const Target& t, const CampaignOptions& o,
-                    const FuzzSetting& f, std::uint64_t seed) {
+                    const FuzzSetting& f, std::uint64_t seed, const std::string& schedule) {
   ReplayResult r;
   r.target = t;
   r.fuzz = f;
   r.seed = seed;
-  r.process = runner.Run(MakeSpec(t, o, f, seed));
+  r.schedule = schedule;
+  r.process = runner.Run(MakeSpec(t, o, f, seed, schedule, schedule.empty() ? "" : "exact"));
   r.verdict = Classify(r.process, t, o.sanitizer);
   if (t.oracle == OracleKind::kSumSequence) r.expected_output = ExpectedSumSequence(t.iterations);
   return r;
@@ -186,9 +187,12 @@ std::string RenderReplay(const ReplayResult& r, bool color) {
   if (r.verdict.harness_error)
     classes = "racelab error: " + TerminalSafe(r.verdict.harness_error_text);
   const bool ok = r.verdict.classes.Has(FailureClass::kOk) && !r.verdict.harness_error;
-  out += paint(kBold, fmt::format("replay {} seed {} fuzz {}", TerminalSafe(r.target.Label()),
-                                  r.seed, r.fuzz.ToString())) +
-         ": " + paint(ok ? kGreen : kRed, classes) + "\n";
+  const std::string what =
+      r.schedule.empty() ? fmt::format("replay {} seed {} fuzz {}", TerminalSafe(r.target.Label()),
+                                       r.seed, r.fuzz.ToString())
+                         : fmt::format("replay {} schedule {}", TerminalSafe(r.target.Label()),
+                                       TerminalSafe(r.schedule));
+  out += paint(kBold, what) + ": " + paint(ok ? kGreen : kRed, classes) + "\n";
   const ProcessResult& p = r.process;
   switch (p.termination) {
     case Termination::kExited: out += fmt::format("exit status {}", p.exit_code); break;
@@ -201,6 +205,20 @@ std::string RenderReplay(const ReplayResult& r, bool color) {
   const std::size_t lines = SplitLines(p.out).size();
   out += fmt::format(", {:.3f} s, {} line{} of output\n", static_cast<double>(p.wall.count()) / 1e6,
                      lines, lines == 1 ? "" : "s");
+  // Controlled scheduling: what the run's trailer says (docs/scheduling.md).
+  const SchedTrailer& st = r.verdict.sched;
+  if (st.diverged) out += paint(kRed, TerminalSafe(st.DivergedText())) + "\n";
+  if (st.present) {
+    if (!st.schedule.empty()) out += "schedule " + TerminalSafe(st.schedule);
+    if (st.stats_seen)
+      out += fmt::format("{}{} thread{}, {} steps, {} preemption{}",
+                         st.schedule.empty() ? "" : ": ", st.threads, st.threads == 1 ? "" : "s",
+                         st.steps, st.preemptions, st.preemptions == 1 ? "" : "s");
+    out += "\n";
+    for (const std::string& l : st.Explanation()) out += "  preemption " + TerminalSafe(l) + "\n";
+    for (const std::string& l : st.deadlock_lines) out += "  " + TerminalSafe(l) + "\n";
+    if (st.step_limit) out += fmt::format("  step limit {} reached\n", st.step_limit_steps);
+  }
 
   const std::optional<Divergence>& d = r.verdict.divergence;
   if (!d) {
@@ -250,9 +268,9 @@ std::string RenderReplay(const ReplayResult& r, bool color) {
              (s.location.empty() ? "(no source frame)" : TerminalSafe(s.location)) + "\n";
       for (const std::string& l : PrintableLines(s.text, 1000)) out += TerminalSafe(l) + "\n";
     }
-  } else if (!p.err.empty()) {
+  } else if (const std::string err = StripSchedLines(p.err); !err.empty()) {
     out += "\n--- stderr ---\n";
-    for (const std::string& l : PrintableLines(p.err, 100)) out += TerminalSafe(l) + "\n";
+    for (const std::string& l : PrintableLines(err, 100)) out += TerminalSafe(l) + "\n";
   }
   return out;
 }

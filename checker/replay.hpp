@@ -15,13 +15,15 @@ struct ReplayResult {
   Target target;
   FuzzSetting fuzz;
   std::uint64_t seed = 0;
+  std::string schedule;  // replayed exactly ("" = a seed replay)
   ProcessResult process;
   RunVerdict verdict;
   std::string expected_output;  // "" when the oracle has no expected text
 };
 
+// With a schedule: RACELAB_SCHEDULE=schedule, RACELAB_SCHEDULE_MODE=exact.
 ReplayResult Replay(ProcessRunner& runner, const Target& t, const CampaignOptions& o,
-                    const FuzzSetting& f, std::uint64_t seed);
+                    const FuzzSetting& f, std::uint64_t seed, const std::string& schedule = "");
 
 // The replay view: the run's classes and exit, a unified diff of the expected
 // and the actual output around the first divergence (where the oracle has an

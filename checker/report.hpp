@@ -31,6 +31,32 @@ struct Example {
   std::vector<std::string> classes;  // every class of that run
   std::vector<std::string> excerpt;  // lines around the first divergence
   std::optional<DivergenceInfo> divergence;
+  // Controlled scheduling (docs/scheduling.md); `schedule` is empty for an
+  // uncontrolled run, and then none of these is reported.
+  std::string schedule;           // the shrunk schedule if shrinking ran, else the run's own
+  std::string original_schedule;  // the failing run's own schedule
+  std::optional<std::uint64_t> preemptions;           // of `schedule`
+  std::optional<std::uint64_t> original_preemptions;  // of `original_schedule`
+  // Two exact replays of original_schedule: identical stdout and classes, no divergence.
+  std::optional<bool> reproduced;
+  // The preemptions of `schedule`, e.g. "step 12: thread 2 at p1s4.cpp:41 (read) ->
+  // thread 3 runs p1s4.cpp:38 (write)".
+  std::vector<std::string> explanation;
+  // A deadlock: "deadlock at step=88", "thread 1 blocked in lock at lock_inversion.cpp:20".
+  std::vector<std::string> deadlock;
+  // Not reported: the run's stdout fingerprint (elapsed lines left out), for the
+  // determinism check.
+  std::uint64_t stdout_hash = 0;
+};
+
+// "a bug of depth <= D would have been found with probability >= p": the PCT
+// guarantee 1/(n k^(D-1)) per run, over the R runs of pct:D that found nothing.
+struct PctBound {
+  std::uint64_t depth = 0;
+  std::uint64_t runs = 0;
+  std::uint64_t threads = 0;  // n: the most threads a run had
+  std::uint64_t steps = 0;    // k: the most steps a run took
+  double probability = 0;
 };
 
 // A deduplicated sanitizer report: one signature, however many runs showed it.
@@ -72,6 +98,7 @@ struct TargetReport {
   double cpu_seconds = 0;            // sum of child CPU times
   std::uint64_t harness_errors = 0;  // runs racelab itself failed to carry out
   std::vector<std::string> harness_error_examples;
+  std::optional<PctBound> pct_bound;  // pct runs that found nothing
 };
 
 struct ReportSettings {

@@ -593,7 +593,7 @@ class HtmlRenderer final : public Renderer {
     bool any = false;
     for (const TargetReport& t : r.targets) {
       if (t.examples.empty() && t.sanitizer_reports.empty() && t.notes.empty() &&
-          t.harness_errors == 0)
+          t.harness_errors == 0 && !t.pct_bound)
         continue;
       any = true;
       out += fmt::format(
@@ -617,6 +617,7 @@ class HtmlRenderer final : public Renderer {
               t.harness_error_examples.empty() ? "" : ": " + ClipHtml(t.harness_error_examples[0]));
         out += "</ul>\n";
       }
+      if (t.pct_bound) out += "<p class=\"muted\">PCT: " + H(PctBoundText(*t.pct_bound)) + "</p>\n";
       const std::vector<ExampleGroup> groups = GroupExamples(t);
       if (!groups.empty()) out += "<h4>First run of each class</h4>\n";
       for (const ExampleGroup& g : groups) out += ExampleBlock(t, g);
@@ -645,6 +646,13 @@ class HtmlRenderer final : public Renderer {
     out += fmt::format("<span class=\"muted\">· first in run {}, seed {}, fuzz {}</span></div>\n",
                        e.run, e.seed, H(e.fuzz));
     out += ReplayBlock(e.replay);
+    if (!e.schedule.empty()) {
+      // A controlled run: its schedule and the preemptions that make it fail.
+      std::vector<std::string> lines = ScheduleFacts(e);
+      for (const std::string& l : e.explanation) lines.push_back("preemption " + l);
+      for (const std::string& l : e.deadlock) lines.push_back(l);
+      out += "<pre class=\"report\">" + H(Join(lines)) + "</pre>\n";
+    }
     if (e.divergence)
       out += DiffTable(t, e);
     else if (!e.excerpt.empty())

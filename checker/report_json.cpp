@@ -30,6 +30,15 @@ ordered_json ExampleJson(const Example& e) {
                        {"missing_actual", e.divergence->missing_actual},
                        {"missing_expected", e.divergence->missing_expected}};
   }
+  if (!e.schedule.empty()) {
+    j["schedule"] = e.schedule;
+    if (e.preemptions) j["preemptions"] = *e.preemptions;
+    j["original_schedule"] = e.original_schedule;
+    if (e.original_preemptions) j["original_preemptions"] = *e.original_preemptions;
+    if (e.reproduced) j["reproduced"] = *e.reproduced;
+    j["explanation"] = e.explanation;
+    if (!e.deadlock.empty()) j["deadlock"] = e.deadlock;
+  }
   return j;
 }
 
@@ -73,6 +82,12 @@ ordered_json TargetJson(const TargetReport& t) {
   j["cpu_seconds"] = t.cpu_seconds;
   j["harness_errors"] = t.harness_errors;
   if (!t.harness_error_examples.empty()) j["harness_error_examples"] = t.harness_error_examples;
+  if (t.pct_bound)
+    j["pct_bound"] = {{"depth", t.pct_bound->depth},
+                      {"runs", t.pct_bound->runs},
+                      {"threads", t.pct_bound->threads},
+                      {"steps", t.pct_bound->steps},
+                      {"probability", t.pct_bound->probability}};
   return j;
 }
 
@@ -135,6 +150,16 @@ Example ParseExample(const json& j, const std::string& where) {
     d.missing_actual = GetOr<bool>(*it, "missing_actual", false, where);
     d.missing_expected = GetOr<bool>(*it, "missing_expected", false, where);
     e.divergence = d;
+  }
+  e.schedule = GetOr<std::string>(j, "schedule", "", where);
+  if (!e.schedule.empty()) {
+    e.original_schedule = GetOr<std::string>(j, "original_schedule", e.schedule, where);
+    if (j.contains("preemptions")) e.preemptions = Get<std::uint64_t>(j, "preemptions", where);
+    if (j.contains("original_preemptions"))
+      e.original_preemptions = Get<std::uint64_t>(j, "original_preemptions", where);
+    if (j.contains("reproduced")) e.reproduced = Get<bool>(j, "reproduced", where);
+    e.explanation = GetOr<std::vector<std::string>>(j, "explanation", {}, where);
+    e.deadlock = GetOr<std::vector<std::string>>(j, "deadlock", {}, where);
   }
   return e;
 }
@@ -199,6 +224,19 @@ TargetReport ParseTarget(const json& j, const std::string& where) {
   t.harness_errors = GetOr<std::uint64_t>(j, "harness_errors", 0, where);
   t.harness_error_examples =
       GetOr<std::vector<std::string>>(j, "harness_error_examples", {}, where);
+  if (auto it = j.find("pct_bound"); it != j.end()) {
+    if (!it->is_object()) throw std::runtime_error(where + ": 'pct_bound' must be an object");
+    const std::string w = where + ".pct_bound";
+    PctBound b;
+    b.depth = Get<std::uint64_t>(*it, "depth", w);
+    b.runs = Get<std::uint64_t>(*it, "runs", w);
+    b.threads = Get<std::uint64_t>(*it, "threads", w);
+    b.steps = Get<std::uint64_t>(*it, "steps", w);
+    b.probability = Get<double>(*it, "probability", w);
+    if (!(b.probability >= 0 && b.probability <= 1))
+      throw std::runtime_error(w + ": 'probability' must be from 0 to 1");
+    t.pct_bound = b;
+  }
   return t;
 }
 

@@ -6,6 +6,7 @@
 
 #include "failure_class.hpp"
 #include "renderer.hpp"
+#include "report_view.hpp"
 #include "text_util.hpp"
 
 namespace racelab {
@@ -32,8 +33,12 @@ class JunitRenderer final : public Renderer {
           std::string replay;
           if (auto it = t->examples.find(name); it != t->examples.end()) replay = it->second.replay;
           std::string detail;
-          if (auto it = t->examples.find(name); it != t->examples.end())
+          if (auto it = t->examples.find(name); it != t->examples.end()) {
             for (const std::string& l : it->second.excerpt) detail += l + "\n";
+            for (const std::string& l : ScheduleFacts(it->second)) detail += l + "\n";
+            for (const std::string& l : it->second.explanation) detail += "preemption " + l + "\n";
+            for (const std::string& l : it->second.deadlock) detail += l + "\n";
+          }
           body += fmt::format(
               "      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
               XmlEscape(fmt::format("{}: {} of {} runs; replay: {}", name, count, t->runs, replay)),

@@ -87,6 +87,7 @@ std::string TargetDetails(const TargetReport& t) {
                      XmlEscape(DisplaySafe(t.id)), XmlEscape(DisplaySafe(t.build)),
                      summary.empty() ? "" : " — ", XmlEscape(summary));
   for (const std::string& n : t.notes) out += "> " + Md(n) + "\n\n";
+  if (t.pct_bound) out += "PCT: " + Md(PctBoundText(*t.pct_bound)) + "\n\n";
   if (t.harness_errors > 0)
     out += fmt::format(
         "racelab could not carry out {} run(s){}\n\n", t.harness_errors,
@@ -100,6 +101,12 @@ std::string TargetDetails(const TargetReport& t) {
     out +=
         fmt::format("{}: first in run {} (seed {}, fuzz {})\n\n", names, e.run, e.seed, Md(e.fuzz));
     out += Fenced({e.replay}, "sh");
+    if (!e.schedule.empty()) {
+      std::vector<std::string> lines = ScheduleFacts(e);
+      for (const std::string& l : e.explanation) lines.push_back("preemption " + l);
+      for (const std::string& l : e.deadlock) lines.push_back(l);
+      out += "\nControlled schedule:\n\n" + Fenced(lines, "text");
+    }
     if (e.divergence) {
       const DivergenceInfo& d = *e.divergence;
       std::vector<std::string> diff;
@@ -166,7 +173,7 @@ class MarkdownRenderer final : public Renderer {
     std::size_t with_details = 0;
     for (const TargetReport& t : r.targets) {
       if (t.examples.empty() && t.sanitizer_reports.empty() && t.notes.empty() &&
-          t.harness_errors == 0)
+          t.harness_errors == 0 && !t.pct_bound)
         continue;
       ++with_details;
       std::string d = TargetDetails(t);

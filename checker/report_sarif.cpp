@@ -50,6 +50,9 @@ std::string_view Describe(FailureClass c) {
     case FailureClass::kSanitizerFatal: return "The sanitizer runtime itself aborted.";
     case FailureClass::kCrash: return "Killed by a signal that racelab did not send.";
     case FailureClass::kBadExit: return "A non-zero exit status that no other class explains.";
+    case FailureClass::kDeadlock:
+      return "Every controlled thread blocked: the run cannot continue (controlled scheduling "
+             "only).";
     case FailureClass::kTimeout:
       return "Still running at the per-run timeout (a hang or deadlock); racelab killed it.";
     case FailureClass::kOutputOverflow:
@@ -179,6 +182,11 @@ class SarifRenderer final : public Renderer {
                                   d.actual);
           }
           text += ". Replay: " + e.replay;
+          if (e.preemptions)
+            text +=
+                fmt::format(" ({} preemption{}{})", *e.preemptions, *e.preemptions == 1 ? "" : "s",
+                            e.explanation.empty() ? "" : ": " + e.explanation.front());
+          if (!e.deadlock.empty()) text += " " + e.deadlock.front();
         }
         ordered_json res;
         res["ruleId"] = cls;
@@ -227,6 +235,11 @@ class SarifRenderer final : public Renderer {
 
     ordered_json notifications = ordered_json::array();
     for (const TargetReport& t : r.targets) {
+      if (t.pct_bound)
+        notifications.push_back({{"level", "note"},
+                                 {"message",
+                                  {{"text", fmt::format("{}/{}: PCT: {}", t.id, t.build,
+                                                        PctBoundText(*t.pct_bound))}}}});
       for (const std::string& n : t.notes)
         notifications.push_back(
             {{"level", "note"},

@@ -10,6 +10,54 @@
 #include "text_util.hpp"
 
 namespace racelab {
+
+// Declared in report_view.hpp (not included: its Percent and OccurringClasses
+// would clash with this file's own), defined here so that everything linking the
+// text renderer (the parser fuzzers link it alone) has them.
+std::string ProbabilityText(double p);
+std::string PctBoundText(const PctBound& b);
+std::vector<std::string> ScheduleFacts(const Example& e);
+
+std::string ProbabilityText(double p) {
+  if (p >= 0.999) return fmt::format("1 - {:.2g}", 1 - p);
+  if (p >= 0.001) return fmt::format("{:.3g}", p);
+  return fmt::format("{:.2e}", p);
+}
+
+std::string PctBoundText(const PctBound& b) {
+  return fmt::format(
+      "a bug of depth ≤ {} would have been found with probability ≥ {} (R = {} pct:{} run{}, "
+      "n = {} thread{}, k = {} steps: 1-(1-1/(n·k^(D-1)))^R)",
+      b.depth, ProbabilityText(b.probability), b.runs, b.depth, b.runs == 1 ? "" : "s", b.threads,
+      b.threads == 1 ? "" : "s", b.steps);
+}
+
+std::vector<std::string> ScheduleFacts(const Example& e) {
+  std::vector<std::string> out;
+  if (e.schedule.empty()) return out;
+  auto count = [](const std::optional<std::uint64_t>& n) {
+    return n ? fmt::format(" ({} preemption{})", *n, *n == 1 ? "" : "s") : std::string();
+  };
+  out.push_back("schedule: " + e.schedule + count(e.preemptions));
+  if (e.original_schedule != e.schedule) {
+    // A long schedule is in the JSON report; a reader needs its size here.
+    constexpr std::size_t kShown = 80;
+    const std::string& o = e.original_schedule;
+    std::string shown = o;
+    if (o.size() > kShown) {
+      const auto deviations = std::count(o.begin(), o.end(), 't');
+      shown = fmt::format("{}... ({} deviations; the JSON report has it whole)",
+                          o.substr(0, kShown), deviations);
+    }
+    out.push_back("shrunk from: " + shown + count(e.original_preemptions));
+  }
+  if (e.reproduced)
+    out.push_back(*e.reproduced
+                      ? "reproduced: yes (two exact replays, identical output and classes)"
+                      : "reproduced: NO (an exact replay differed)");
+  return out;
+}
+
 namespace {
 
 std::string Percent(double x) {
@@ -45,6 +93,15 @@ std::vector<std::string> OccurringClasses(const Report& r) {
 std::string Clip(const std::string& s, std::size_t max = 150) {
   if (s.size() <= max) return s;
   return s.substr(0, max) + fmt::format("... (+{} bytes)", s.size() - max);
+}
+
+// A controlled run's example: its schedule, preemptions and determinism.
+std::string ScheduleLines(const Example& e) {
+  std::string out;
+  for (const std::string& l : ScheduleFacts(e)) out += "    " + l + "\n";
+  for (const std::string& l : e.explanation) out += "    preemption " + Clip(l) + "\n";
+  for (const std::string& l : e.deadlock) out += "    " + Clip(l) + "\n";
+  return out;
 }
 
 class TextRenderer final : public Renderer {
@@ -87,7 +144,7 @@ class TextRenderer final : public Renderer {
 
     for (const TargetReport& t : r.targets) {
       if (t.examples.empty() && t.sanitizer_reports.empty() && t.notes.empty() &&
-          t.harness_errors == 0)
+          t.harness_errors == 0 && !t.pct_bound)
         continue;
       out += fmt::format("\n== {} / {}", t.id, t.build);
       if (t.expect_checked) out += fmt::format("  (verdict: {})", t.verdict);
@@ -101,8 +158,11 @@ class TextRenderer final : public Renderer {
       for (FailureClass c : kAllFailureClasses) {
         auto it = t.examples.find(std::string(Name(c)));
         if (it == t.examples.end()) continue;
-        auto g = std::find_if(groups.begin(), groups.end(),
-                              [&](const auto& x) { return x.second->run == it->second.run; });
+        // Shrinking is per class: classes of one run share an example only
+        // while their schedules agree.
+        auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) {
+          return x.second->run == it->second.run && x.second->schedule == it->second.schedule;
+        });
         if (g == groups.end())
           groups.push_back({{it->first}, &it->second});
         else
@@ -129,7 +189,9 @@ class TextRenderer final : public Renderer {
                                Clip(e.divergence->expected), Clip(e.divergence->actual));
         }
         for (const std::string& l : e.excerpt) out += "      " + Clip(l) + "\n";
+        if (!e.schedule.empty()) out += ScheduleLines(e);
       }
+      if (t.pct_bound) out += "  " + PctBoundText(*t.pct_bound) + "\n";
       if (!t.sanitizer_reports.empty()) {
         out += fmt::format("  sanitizer reports ({} distinct):\n", t.sanitizer_reports.size());
         for (const SanitizerSummary& s : t.sanitizer_reports)

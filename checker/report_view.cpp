@@ -108,8 +108,9 @@ std::vector<ExampleGroup> GroupExamples(const TargetReport& t) {
   for (FailureClass c : kAllFailureClasses) {
     auto it = t.examples.find(std::string(Name(c)));
     if (it == t.examples.end()) continue;
-    auto g = std::find_if(groups.begin(), groups.end(),
-                          [&](const ExampleGroup& x) { return x.example->run == it->second.run; });
+    auto g = std::find_if(groups.begin(), groups.end(), [&](const ExampleGroup& x) {
+      return x.example->run == it->second.run && x.example->schedule == it->second.schedule;
+    });
     if (g == groups.end())
       groups.push_back({{it->first}, &it->second});
     else

@@ -53,7 +53,18 @@ struct ExampleGroup {
   std::vector<std::string> classes;
   const Example* example = nullptr;
 };
+// (Classes of one run whose shrunk schedules differ get an example each.)
 std::vector<ExampleGroup> GroupExamples(const TargetReport& t);
+
+// "a bug of depth ≤ 3 would have been found with probability ≥ 0.0951 (R = 10000 pct:3
+// runs, n = 101 threads, k = 2004 steps: 1-(1-1/(n·k^(D-1)))^R)"
+std::string PctBoundText(const PctBound& b);
+// "0.0951", "2.5e-05", "1 - 3.1e-07": a probability readable near 0 and near 1.
+std::string ProbabilityText(double p);
+
+// A controlled example's schedule facts, one line each: "schedule: S (1 preemption)",
+// "shrunk from: S0 (3 preemptions)", "reproduced: yes (...)". Empty for other runs.
+std::vector<std::string> ScheduleFacts(const Example& e);
 
 // "variants/p1s2.cpp:31" -> {"variants/p1s2.cpp", 31}; nullopt without a line.
 struct SourceLocation {

@@ -29,4 +29,18 @@ double MissProbability(double rate, std::uint64_t runs) {
   return std::exp(static_cast<double>(runs) * std::log1p(-rate));
 }
 
+double PctFindProbability(std::uint64_t depth, std::uint64_t runs, std::uint64_t threads,
+                          std::uint64_t steps) {
+  if (runs == 0) return 0;
+  const double n = static_cast<double>(std::max<std::uint64_t>(1, threads));
+  const double k = static_cast<double>(std::max<std::uint64_t>(1, steps));
+  const double d = static_cast<double>(std::max<std::uint64_t>(1, depth));
+  // log q = -(log n + (D-1) log k); q = 1 is certain success in one run.
+  const double log_q = -(std::log(n) + (d - 1) * std::log(k));
+  if (log_q >= 0) return 1;
+  const double q = std::exp(log_q);
+  // 1 - (1-q)^R = -expm1(R log1p(-q))
+  return -std::expm1(static_cast<double>(runs) * std::log1p(-q));
+}
+
 }  // namespace racelab

@@ -22,4 +22,11 @@ Interval Wilson(std::uint64_t k, std::uint64_t n, double z = 1.959963984540054);
 // `runs` independent runs: (1 - rate)^runs.
 double MissProbability(double rate, std::uint64_t runs);
 
+// PCT (Burckhardt et al. 2010): one run of depth D finds a bug of depth <= D with
+// probability >= 1/(n k^(D-1)) (n threads, k steps), so R independent runs do with
+// probability >= 1 - (1 - 1/(n k^(D-1)))^R. Computed in logs (log1p/expm1): exact
+// where 1/(n k^(D-1)) is far below double precision's epsilon. n, k, D >= 1.
+double PctFindProbability(std::uint64_t depth, std::uint64_t runs, std::uint64_t threads,
+                          std::uint64_t steps);
+
 }  // namespace racelab

@@ -34,5 +34,41 @@ TEST(FuzzList, SplitsOnCommasAndRejectsAnEmptyItem) {
   EXPECT_TRUE(ParseFuzzList(kDefaultFuzz));
 }
 
+TEST(FuzzSetting, ParsesControlledSettings) {
+  for (const char* s :
+       {"random", "pct:1", "pct:3", "pct:10", "pct:3:1", "pct:2:523", "pct:10:1000000000"}) {
+    auto f = ParseFuzzSetting(s);
+    ASSERT_TRUE(f) << s;
+    EXPECT_EQ(f->ToString(), s);
+    EXPECT_TRUE(f->IsControlled()) << s;
+  }
+  auto pct = ParseFuzzSetting("pct");
+  ASSERT_TRUE(pct);
+  EXPECT_EQ(pct->ToString(), "pct:3");
+  EXPECT_EQ(pct->depth, 3u);
+  EXPECT_EQ(pct->k, 0u);
+  auto full = ParseFuzzSetting("pct:4:77");
+  ASSERT_TRUE(full);
+  EXPECT_EQ(full->depth, 4u);
+  EXPECT_EQ(full->k, 77u);
+  EXPECT_FALSE(ParseFuzzSetting("sleep:10")->IsControlled());
+  EXPECT_FALSE(ParseFuzzSetting("none")->IsControlled());
+  auto mix = ParseFuzzList("none,pct,random");
+  ASSERT_TRUE(mix);
+  EXPECT_EQ(JoinFuzzList(*mix), "none,pct:3,random");
+}
+
+TEST(FuzzSetting, RejectsBadControlledSettingsWithOneLine) {
+  for (const char* s :
+       {"pct:0", "pct:11", "pct:", "pct:x", "pct:3:", "pct:3:0", "pct:3:x", "pct:3:4:5", "pct:-1",
+        "pct:1000000000000000000000", "pct:3:1000000001", "PCT:3", "random:1", "pct3", " pct"}) {
+    auto f = ParseFuzzSetting(s);
+    ASSERT_FALSE(f) << s;
+    EXPECT_NE(f.error().what.find("--fuzz"), std::string::npos) << s;
+    EXPECT_EQ(f.error().what.find('\n'), std::string::npos) << s;
+  }
+  EXPECT_NE(ParseFuzzSetting("pct:0").error().what.find("1 to 10"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace racelab

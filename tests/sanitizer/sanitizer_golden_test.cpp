@@ -140,14 +140,17 @@ ClassSet DeclaredClasses(const std::string& program) {
     const auto at = line.find("Expected class");
     if (at == std::string::npos) continue;
     std::string word;
+    int depth = 0;  // words in parentheses explain, they declare nothing ("(potential deadlock)")
     for (std::size_t i = line.find(':', at) + 1; i <= line.size(); ++i) {
       const char c = i < line.size() ? line[i] : ' ';
       if (std::isalpha(static_cast<unsigned char>(c)) || c == '-') {
         word += c;
         continue;
       }
-      if (auto fc = ParseFailureClass(word)) cs.Add(*fc);
+      if (depth == 0)
+        if (auto fc = ParseFailureClass(word)) cs.Add(*fc);
       word.clear();
+      depth += c == '(' ? 1 : c == ')' && depth > 0 ? -1 : 0;
     }
   }
   return cs;

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <sstream>
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
@@ -138,6 +139,23 @@ std::string specimen_path(const std::string& flavour, const std::string& id) {
   const char* bin_dir = std::getenv("RACELAB_BIN_DIR");
   if (bin_dir == nullptr) throw std::runtime_error("RACELAB_BIN_DIR is not set (run via ctest)");
   return std::string(bin_dir) + "/variants/" + flavour + "/" + id;
+}
+
+std::string fixture_path(const std::string& flavour, const std::string& name) {
+  const char* bin_dir = std::getenv("RACELAB_BIN_DIR");
+  if (bin_dir == nullptr) throw std::runtime_error("RACELAB_BIN_DIR is not set (run via ctest)");
+  return std::string(bin_dir) + "/fixtures/" + flavour + "/" + name;
+}
+
+std::string sum_sequence(std::int64_t n) {
+  std::ostringstream out;
+  std::int64_t sum = 0;
+  for (std::int64_t k = 1; k <= n; ++k) {
+    out << sum << " + " << k << " = " << sum + k << "\n--------------------\n";
+    sum += k;
+  }
+  out << "DONE: solution = " << sum << "\n";
+  return out.str();
 }
 
 std::string describe(const ProcessResult& result) {

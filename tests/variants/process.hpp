@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -25,6 +26,13 @@ ProcessResult run_process(const std::string& path, const std::vector<std::string
 
 // <RACELAB_BIN_DIR>/variants/<flavour>/<id>; throws when RACELAB_BIN_DIR is unset.
 std::string specimen_path(const std::string& flavour, const std::string& id);
+
+// <RACELAB_BIN_DIR>/fixtures/<flavour>/<name>: the scheduler fixtures (fixtures/*.cpp).
+std::string fixture_path(const std::string& flavour, const std::string& name);
+
+// The reference output of Problem 1 (variants.md): `S(k-1) + k = S(k)` and a dash line per
+// step, then `DONE: solution = S(n)`.
+std::string sum_sequence(std::int64_t n);
 
 // Printable summary for assertion messages.
 std::string describe(const ProcessResult& result);

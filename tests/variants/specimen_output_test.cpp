@@ -14,18 +14,7 @@ namespace {
 using racelab_test::describe;
 using racelab_test::run_process;
 using racelab_test::specimen_path;
-
-// The reference output of variants.md: `S(k-1) + k = S(k)` and a dash line per step.
-std::string sum_sequence(std::int64_t n) {
-  std::ostringstream out;
-  std::int64_t sum = 0;
-  for (std::int64_t k = 1; k <= n; ++k) {
-    out << sum << " + " << k << " = " << sum + k << "\n--------------------\n";
-    sum += k;
-  }
-  out << "DONE: solution = " << sum << "\n";
-  return out.str();
-}
+using racelab_test::sum_sequence;
 
 class P1s1Output : public testing::TestWithParam<const char*> {};
 

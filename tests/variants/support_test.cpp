@@ -80,9 +80,9 @@ TEST(ParseFuzz, AcceptsNoneYieldAndSleepWithMicroseconds) {
 
 TEST(ParseFuzz, RejectsEmptyUnknownNegativeGarbageAndOverflow) {
   for (const std::string text :
-       {"", "None", "NONE", " none", "none ", "random", "yield:1", "sleep", "sleep:", "sleep:-1",
-        "sleep:+1", "sleep:abc", "sleep:1.5", "sleep: 5", "sleep:5us", "sleep:9223372036854775808",
-        "sleep:99999999999999999999999"}) {
+       {"", "None", "NONE", " none", "none ", "Random", "random:1", "yield:1", "sleep",
+        "sleep:", "sleep:-1", "sleep:+1", "sleep:abc", "sleep:1.5", "sleep: 5", "sleep:5us",
+        "sleep:9223372036854775808", "sleep:99999999999999999999999"}) {
     const auto parsed = rl::parse_fuzz(text);
     EXPECT_FALSE(parsed.ok()) << "accepted '" << text << "'";
     EXPECT_NE(parsed.error().find("'" + text + "'"), std::string::npos) << parsed.error();

@@ -6,6 +6,7 @@
 #include <optional>
 #include <thread>
 
+#include "support/sched.hpp"
 #include "support/thread.hpp"
 
 namespace rl {
@@ -37,7 +38,11 @@ namespace detail {
 bool g_points_active = false;
 thread_local int t_locks_held = 0;
 
-void at_point(Point point, Site /*site*/) {
+void at_point(Point point, Site site) {
+  if (g_controlled) {
+    sched_point(point, site);
+    return;
+  }
   switch (point) {
     case Point::fuzz: this_thread_plan().pause(); return;
     case Point::read:
@@ -64,6 +69,9 @@ std::string to_string(const FuzzSetting& setting) {
     case FuzzMode::none: return "none";
     case FuzzMode::yield: return "yield";
     case FuzzMode::sleep: return "sleep:" + std::to_string(setting.max_us);
+    case FuzzMode::random: return "random";
+    case FuzzMode::pct:
+      return "pct:" + std::to_string(setting.depth) + ":" + std::to_string(setting.steps);
   }
   return "?";
 }
@@ -103,7 +111,9 @@ std::int64_t FuzzPlan::next_sleep_us() {
 
 void FuzzPlan::pause() {
   switch (setting_.mode) {
-    case FuzzMode::none: return;
+    case FuzzMode::none:
+    case FuzzMode::random:
+    case FuzzMode::pct: return;
     case FuzzMode::yield: std::this_thread::yield(); return;
     case FuzzMode::sleep:
       std::this_thread::sleep_for(std::chrono::microseconds(next_sleep_us()));

@@ -12,19 +12,31 @@ enum class FuzzMode {
   none,   // fuzz points do nothing
   sleep,  // each fuzz point sleeps uniformly 0..max_us microseconds
   yield,  // each fuzz point calls std::this_thread::yield()
+  // Controlled scheduling (docs/scheduling.md): one thread runs at a time, and a seeded
+  // strategy picks the next one at every point.
+  random,  // a uniform choice among the runnable threads at each step
+  pct,     // PCT of `depth` with its change points over `steps` expected steps
 };
 
 struct FuzzSetting {
   FuzzMode mode = FuzzMode::none;
   std::int64_t max_us = 0;  // meaningful for FuzzMode::sleep only
+  int depth = 0;            // FuzzMode::pct only: D, 1..10
+  std::uint64_t steps = 0;  // FuzzMode::pct only: K, at least 1
 
   friend bool operator==(const FuzzSetting& a, const FuzzSetting& b) {
-    return a.mode == b.mode && a.max_us == b.max_us;
+    return a.mode == b.mode && a.max_us == b.max_us && a.depth == b.depth && a.steps == b.steps;
   }
   friend bool operator!=(const FuzzSetting& a, const FuzzSetting& b) { return !(a == b); }
 };
 
-// The RACELAB_FUZZ spelling: "none", "yield" or "sleep:MAX_US".
+// True for the settings run by the controlled scheduler (random, pct).
+inline bool is_controlled(const FuzzSetting& setting) {
+  return setting.mode == FuzzMode::random || setting.mode == FuzzMode::pct;
+}
+
+// The RACELAB_FUZZ spelling: "none", "yield", "sleep:MAX_US", "random" or "pct:D:K" (K
+// always spelled out).
 std::string to_string(const FuzzSetting& setting);
 
 // The delays of one thread. Seeded from (seed, thread index) only, so a run replays with
@@ -61,10 +73,13 @@ enum class Point {
   task_done,  // rl::Queue<T>::task_done
   drain,      // rl::Queue<T>::join, before waiting for the queue to drain
 };
+// The number of Point kinds; the scheduler hashes a thread's exit as kind kPointKinds.
+inline constexpr unsigned kPointKinds = 12;
 const char* to_string(Point point);
 
 // Installs the fuzz setting for the whole process. Call before starting any rl::Thread:
-// the flag it sets is read without synchronisation by every point.
+// the flag it sets is read without synchronisation by every point. A controlled setting
+// (random, pct) is only recorded here; rl::start() installs the scheduler itself.
 void install_fuzz(FuzzSetting setting, std::uint64_t seed);
 
 namespace detail {
@@ -76,7 +91,11 @@ extern bool g_points_active;
 // there cannot expose a race on state the lock protects, it only serialises the threads
 // behind the lock and so hides the ordering bugs the seed's own fuzz() calls expose
 // (p1s5's "line order badly wrong"). Explicit fuzz() calls always pause.
+// Under controlled scheduling every point is a step, inside critical sections too: the
+// rule above is for the native sleep/yield backend only.
 extern thread_local int t_locks_held;
+// True while the controlled scheduler runs the process (see support/sched.hpp).
+extern bool g_controlled;
 void at_point(Point point, Site site);
 }  // namespace detail
 

@@ -8,6 +8,9 @@
 #include <limits>
 #include <string>
 #include <system_error>
+#include <utility>
+
+#include "support/sched.hpp"
 
 namespace rl {
 namespace {
@@ -96,13 +99,49 @@ Parsed<std::uint64_t> parse_seed(std::string_view text) {
   return Parsed<std::uint64_t>::success(value);
 }
 
+namespace {
+
+constexpr std::uint64_t kMaxDepth = 10;
+constexpr std::uint64_t kDefaultDepth = 3;
+constexpr std::uint64_t kDefaultPctSteps = 1000;
+
+// "pct", "pct:D" or "pct:D:K".
+Parsed<FuzzSetting> parse_pct(std::string_view text) {
+  FuzzSetting setting{FuzzMode::pct, 0, static_cast<int>(kDefaultDepth), kDefaultPctSteps};
+  if (text == "pct") return Parsed<FuzzSetting>::success(setting);
+  std::string_view rest = text.substr(4);  // after "pct:"
+  const std::size_t colon = rest.find(':');
+  std::uint64_t depth = 0;
+  const auto depth_error = parse_digits(rest.substr(0, colon), 1, kMaxDepth, depth);
+  if (depth_error != NumberError::none) {
+    return Parsed<FuzzSetting>::failure("expected pct:D or pct:D:K with D an integer from 1 to " +
+                                        std::to_string(kMaxDepth) + ", got " + quoted(text));
+  }
+  setting.depth = static_cast<int>(depth);
+  if (colon != std::string_view::npos) {
+    std::uint64_t steps = 0;
+    const auto steps_error = parse_digits(rest.substr(colon + 1), 1, kCountMax, steps);
+    if (steps_error != NumberError::none) {
+      return Parsed<FuzzSetting>::failure("expected pct:D:K with K " +
+                                          expectation(1, steps_error, kCountMax) + ", got " +
+                                          quoted(text));
+    }
+    setting.steps = steps;
+  }
+  return Parsed<FuzzSetting>::success(setting);
+}
+
+}  // namespace
+
 Parsed<FuzzSetting> parse_fuzz(std::string_view text) {
   if (text == "none") return Parsed<FuzzSetting>::success({FuzzMode::none, 0});
   if (text == "yield") return Parsed<FuzzSetting>::success({FuzzMode::yield, 0});
+  if (text == "random") return Parsed<FuzzSetting>::success({FuzzMode::random, 0});
+  if (text == "pct" || text.substr(0, 4) == "pct:") return parse_pct(text);
   constexpr std::string_view kSleep = "sleep:";
   if (text.substr(0, kSleep.size()) != kSleep) {
-    return Parsed<FuzzSetting>::failure("expected none, yield or sleep:MAX_US, got " +
-                                        quoted(text));
+    return Parsed<FuzzSetting>::failure(
+        "expected none, yield, sleep:MAX_US, random or pct:D[:K], got " + quoted(text));
   }
   std::uint64_t max_us = 0;
   const auto error = parse_digits(text.substr(kSleep.size()), 0, kCountMax, max_us);
@@ -111,6 +150,21 @@ Parsed<FuzzSetting> parse_fuzz(std::string_view text) {
                                         expectation(0, error, kCountMax) + ", got " + quoted(text));
   }
   return Parsed<FuzzSetting>::success({FuzzMode::sleep, static_cast<std::int64_t>(max_us)});
+}
+
+Parsed<sched::Schedule> parse_schedule(std::string_view text) {
+  auto schedule = sched::Decode(text);
+  if (!schedule) {
+    return Parsed<sched::Schedule>::failure(
+        "expected a schedule s1-STEPS-HASH-DEVIATIONS (docs/scheduling.md), got " + quoted(text));
+  }
+  return Parsed<sched::Schedule>::success(std::move(*schedule));
+}
+
+Parsed<bool> parse_schedule_mode(std::string_view text) {
+  if (text == "exact") return Parsed<bool>::success(false);
+  if (text == "guide") return Parsed<bool>::success(true);
+  return Parsed<bool>::failure("expected exact or guide, got " + quoted(text));
 }
 
 Parsed<Settings> read_settings(const Defaults& defaults, const EnvLookup& lookup) {
@@ -142,6 +196,23 @@ Parsed<Settings> read_settings(const Defaults& defaults, const EnvLookup& lookup
   if (!seed) return Parsed<Settings>::failure(seed.error());
   settings.seed = seed.value();
 
+  if (lookup("RACELAB_SCHEDULE") != nullptr) {
+    const auto schedule =
+        read_variable<sched::Schedule>(lookup, "RACELAB_SCHEDULE", "", parse_schedule);
+    if (!schedule) return Parsed<Settings>::failure(schedule.error());
+    settings.schedule = schedule.value();
+  }
+
+  const auto mode =
+      read_variable<bool>(lookup, "RACELAB_SCHEDULE_MODE", "exact", parse_schedule_mode);
+  if (!mode) return Parsed<Settings>::failure(mode.error());
+  settings.guide = mode.value();
+
+  const auto step_limit =
+      read_variable<std::int64_t>(lookup, "RACELAB_STEP_LIMIT", "1000000", +positive);
+  if (!step_limit) return Parsed<Settings>::failure(step_limit.error());
+  settings.step_limit = step_limit.value();
+
   return Parsed<Settings>::success(settings);
 }
 
@@ -149,8 +220,18 @@ Settings start(const Defaults& defaults) {
   g_program = defaults.program;
   const auto settings = read_settings(defaults, [](const char* name) { return std::getenv(name); });
   if (!settings) fail(settings.error());
-  install_fuzz(settings.value().fuzz, settings.value().seed);
-  return settings.value();
+  const Settings& s = settings.value();
+  install_fuzz(s.fuzz, s.seed);
+  if (s.controlled()) {
+    ControlSettings control;
+    control.fuzz = s.fuzz;
+    control.seed = s.seed;
+    control.schedule = s.schedule;
+    control.guide = s.guide;
+    control.step_limit = static_cast<std::uint64_t>(s.step_limit);
+    install_scheduler(control);
+  }
+  return s;
 }
 
 std::int64_t env_count(const char* variable, std::int64_t fallback, std::int64_t minimum) {

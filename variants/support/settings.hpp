@@ -3,10 +3,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string_view>
 
 #include "support/fuzz.hpp"
 #include "support/parsed.hpp"
+#include "support/schedule.hpp"
 
 namespace rl {
 
@@ -23,23 +25,38 @@ struct Settings {
   std::int64_t threads = 0;     // T of Problem 2
   FuzzSetting fuzz;
   std::uint64_t seed = 0;
+  // Controlled scheduling (docs/scheduling.md).
+  std::optional<sched::Schedule> schedule;  // RACELAB_SCHEDULE: a schedule to replay
+  bool guide = false;                       // RACELAB_SCHEDULE_MODE: exact (false) or guide
+  std::int64_t step_limit = 1000000;        // RACELAB_STEP_LIMIT
+
+  // True when the run is under the controlled scheduler.
+  bool controlled() const { return schedule.has_value() || is_controlled(fuzz); }
 };
 
 // Digits only, at least `minimum`, at most INT64_MAX. No sign, no spaces.
 Parsed<std::int64_t> parse_count(std::string_view text, std::int64_t minimum);
 // Digits only, any value that fits in 64 unsigned bits.
 Parsed<std::uint64_t> parse_seed(std::string_view text);
-// "none", "yield" or "sleep:MAX_US" with MAX_US as parse_count(text, 0) accepts.
+// "none", "yield" or "sleep:MAX_US" with MAX_US as parse_count(text, 0) accepts; the
+// controlled "random", and "pct", "pct:D" or "pct:D:K" with D in 1..10 (default 3) and K
+// as parse_count(text, 1) accepts (default 1000).
 Parsed<FuzzSetting> parse_fuzz(std::string_view text);
+// A schedule string, as rl::sched::Decode accepts it.
+Parsed<sched::Schedule> parse_schedule(std::string_view text);
+// "exact" (false) or "guide" (true).
+Parsed<bool> parse_schedule_mode(std::string_view text);
 
 // Returns the variable's value, or nullptr when it is unset (std::getenv's contract).
 using EnvLookup = std::function<const char*(const char*)>;
 
-// Reads all four variables, whether or not the specimen uses them, so a bad value is never
+// Reads every variable (RACELAB_ITERATIONS, _THREADS, _FUZZ, _SEED, _SCHEDULE,
+// _SCHEDULE_MODE, _STEP_LIMIT), whether or not the specimen uses them, so a bad value is never
 // silently ignored. The error names the variable: "RACELAB_SEED: expected ..., got '-1'".
 Parsed<Settings> read_settings(const Defaults& defaults, const EnvLookup& lookup);
 
-// The entry point of every specimen: reads the environment, installs the fuzz setting, and
+// The entry point of every specimen: reads the environment, installs the fuzz setting (or
+// the controlled scheduler, with this thread as thread 0), and
 // on a bad value writes "<program>: <error>" as one line on stderr and exits with status 2.
 Settings start(const Defaults& defaults);
 

@@ -1,0 +1,563 @@
+// The controlled scheduler: one rl::Thread runs at a time, hand-offs over per-thread
+// futex words, and the racelab-sched: trailer of docs/scheduling.md.
+#include "support/sched.hpp"
+
+#include <linux/futex.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <vector>
+
+#include "support/strategy.hpp"
+#include "support/thread.hpp"
+
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define RACELAB_SCHED_TSAN 1
+#endif
+#endif
+
+#if defined(RACELAB_SCHED_TSAN)
+// ThreadSanitizer's dynamic annotations (provided by its runtime).
+extern "C" {
+void AnnotateIgnoreSyncBegin(const char* file, int line);
+void AnnotateIgnoreSyncEnd(const char* file, int line);
+void AnnotateIgnoreReadsBegin(const char* file, int line);
+void AnnotateIgnoreReadsEnd(const char* file, int line);
+void AnnotateIgnoreWritesBegin(const char* file, int line);
+void AnnotateIgnoreWritesEnd(const char* file, int line);
+}
+#endif
+
+namespace rl {
+namespace detail {
+bool g_controlled = false;
+}  // namespace detail
+
+namespace {
+
+// Scheduler code runs inside this: TSan neither records its accesses nor turns its
+// atomics into happens-before edges, so the hand-offs order nothing it can see.
+class IgnoreGuard {
+ public:
+#if defined(RACELAB_SCHED_TSAN)
+  IgnoreGuard() {
+    AnnotateIgnoreSyncBegin(__FILE__, __LINE__);
+    AnnotateIgnoreReadsBegin(__FILE__, __LINE__);
+    AnnotateIgnoreWritesBegin(__FILE__, __LINE__);
+  }
+  ~IgnoreGuard() {
+    AnnotateIgnoreWritesEnd(__FILE__, __LINE__);
+    AnnotateIgnoreReadsEnd(__FILE__, __LINE__);
+    AnnotateIgnoreSyncEnd(__FILE__, __LINE__);
+  }
+#else
+  IgnoreGuard() {}
+  ~IgnoreGuard() {}
+#endif
+  IgnoreGuard(const IgnoreGuard&) = delete;
+  IgnoreGuard& operator=(const IgnoreGuard&) = delete;
+};
+
+// Raw futex calls: TSan does not intercept syscall(), so a wake is no synchronisation.
+void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected) {
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, expected, nullptr,
+          nullptr, 0);
+}
+
+void futex_wake(std::atomic<std::uint32_t>& word) {
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE_PRIVATE, 1, nullptr,
+          nullptr, 0);
+}
+
+enum class State : std::uint8_t { runnable, blocked, finished };
+
+constexpr std::uint32_t kExitKind = kPointKinds;
+
+struct Slot {
+  explicit Slot(std::uint32_t i) : index(i) {}
+  const std::uint32_t index;
+  std::atomic<std::uint32_t> turn{0};  // 1: this thread may run (the futex word)
+  State state = State::runnable;
+  std::uint32_t kind = static_cast<std::uint32_t>(Point::start);  // the pending point
+  Site site{nullptr, 0};
+  const void* blocked_on = nullptr;
+};
+
+struct Preemption {
+  std::uint64_t step;
+  std::uint32_t from;
+  std::uint32_t from_kind;
+  Site from_site;
+  std::uint32_t to;
+  std::uint32_t to_kind;
+  Site to_site;
+};
+
+enum class Outcome { running, exited, deadlock, step_limit, signal };
+
+struct Control {
+  std::vector<std::unique_ptr<Slot>> slots;  // by thread index; null: never registered
+  std::vector<std::uint32_t> runnable;       // sorted ascending
+  std::uint32_t current = 0;
+  std::size_t blocked = 0;
+  std::uint64_t threads = 0;
+  std::uint64_t steps = 0;
+  std::uint64_t hash = sched::kHashBasis;
+  std::vector<sched::Deviation> deviations;
+  std::vector<Preemption> preemptions;
+  std::unique_ptr<sched::Strategy> strategy;
+  char strategy_name[48] = {};
+  std::uint64_t seed = 0;
+  std::uint64_t step_limit = 1000000;
+  std::optional<sched::Schedule> replay;
+  bool guide = false;
+  bool replaying = false;
+  std::size_t next_deviation = 0;
+  bool diverged = false;
+  std::uint64_t diverged_step = 0;
+  char diverged_reason[96] = {};
+  Outcome outcome = Outcome::running;
+};
+
+// Allocated once and never freed: parked threads may outlive static destruction.
+Control* g_control = nullptr;
+
+// ---- output without allocation (also used from the fatal-signal handler) ----
+
+class Writer {
+ public:
+  Writer() = default;
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+  ~Writer() { flush(); }
+
+  Writer& str(const char* text) {
+    while (*text != '\0') put(*text++);
+    return *this;
+  }
+  Writer& num(std::uint64_t value) {
+    char digits[20];
+    int count = 0;
+    do {
+      digits[count++] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    } while (value != 0);
+    while (count > 0) put(digits[--count]);
+    return *this;
+  }
+  Writer& hex16(std::uint64_t value) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (int shift = 60; shift >= 0; shift -= 4) put(kHex[(value >> shift) & 0xF]);
+    return *this;
+  }
+  Writer& put(char c) {
+    if (length_ == sizeof buffer_) flush();
+    buffer_[length_++] = c;
+    return *this;
+  }
+  void flush() {
+    std::size_t done = 0;
+    while (done < length_) {
+      const ssize_t n = ::write(STDERR_FILENO, buffer_ + done, length_ - done);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    length_ = 0;
+  }
+
+ private:
+  char buffer_[2048];
+  std::size_t length_ = 0;
+};
+
+const char* kind_name(std::uint32_t kind) {
+  if (kind >= kPointKinds) return "exit";
+  return to_string(static_cast<Point>(kind));
+}
+
+const char* base_name(const char* file) {
+  if (file == nullptr) return "?";
+  const char* base = file;
+  for (const char* p = file; *p != '\0'; ++p) {
+    if (*p == '/') base = p + 1;
+  }
+  return base;
+}
+
+// "p1s4.cpp:41 (read)"
+void write_at(Writer& w, std::uint32_t kind, Site site) {
+  w.str(base_name(site.file)).put(':');
+  w.num(static_cast<std::uint64_t>(site.line < 0 ? 0 : site.line)).str(" (");
+  w.str(kind_name(kind)).put(')');
+}
+
+void write_trailer(const Control& c) {
+  Writer w;
+  constexpr const char* kPrefix = "racelab-sched: ";
+  if (c.diverged) {
+    w.str(kPrefix).str("diverged step=").num(c.diverged_step);
+    w.str(" reason=").str(c.diverged_reason).put('\n');
+  }
+  if (c.outcome == Outcome::deadlock) {
+    w.str(kPrefix).str("deadlock at step=").num(c.steps).put('\n');
+    for (const auto& slot : c.slots) {
+      if (!slot || slot->state != State::blocked) continue;
+      w.str(kPrefix).str("thread ").num(slot->index).str(" blocked in ");
+      w.str(kind_name(slot->kind)).str(" at ").str(base_name(slot->site.file)).put(':');
+      w.num(static_cast<std::uint64_t>(slot->site.line < 0 ? 0 : slot->site.line)).put('\n');
+    }
+  }
+  if (c.outcome == Outcome::step_limit) {
+    w.str(kPrefix).str("step-limit ").num(c.step_limit).put('\n');
+  }
+  // The schedule, as sched::Encode spells it.
+  w.str(kPrefix).str("schedule s1-").num(c.steps).put('-');
+  w.hex16(c.hash).put('-');
+  std::uint64_t previous = 0;
+  for (std::size_t i = 0; i < c.deviations.size(); ++i) {
+    if (i > 0) w.put('.');
+    w.num(c.deviations[i].step - previous).put('t').num(c.deviations[i].thread);
+    previous = c.deviations[i].step;
+  }
+  w.put('\n');
+  w.str(kPrefix).str("stats threads=").num(c.threads).str(" steps=").num(c.steps);
+  w.str(" preemptions=").num(c.preemptions.size()).str(" deviations=").num(c.deviations.size());
+  w.str(" strategy=").str(c.strategy_name).str(" seed=").num(c.seed).put('\n');
+  for (const Preemption& p : c.preemptions) {
+    w.str(kPrefix).str("preemption step=").num(p.step).str(" from=").num(p.from).str(" at=");
+    write_at(w, p.from_kind, p.from_site);
+    w.str(" to=").num(p.to).str(" at=");
+    write_at(w, p.to_kind, p.to_site);
+    w.put('\n');
+  }
+}
+
+void diverge(Control& c, std::uint64_t step, const char* reason) {
+  if (c.diverged) return;
+  c.diverged = true;
+  c.diverged_step = step;
+  std::snprintf(c.diverged_reason, sizeof c.diverged_reason, "%s", reason);
+}
+
+// An exact replay that ends must end where the recording did, on the same path.
+void check_end(Control& c) {
+  if (!c.replay || c.guide || c.diverged) return;
+  const sched::Schedule& s = *c.replay;
+  char reason[96];
+  if (c.steps != s.steps) {
+    std::snprintf(reason, sizeof reason, "the run took %llu steps, the schedule %llu",
+                  static_cast<unsigned long long>(c.steps),
+                  static_cast<unsigned long long>(s.steps));
+    diverge(c, std::min(c.steps, s.steps) + 1, reason);
+  } else if (c.hash != s.hash) {
+    diverge(c, c.steps, "the path hash differs");
+  }
+}
+
+void flush_stdout() {
+  std::cout.flush();
+  std::fflush(stdout);
+}
+
+// Ends the run with a trailer and an exit status (deadlock 86, step limit 87). The raw
+// exit_group skips TSan's _exit interceptor, which would replace the status with its own
+// exitcode and complain about the other threads' open ignore annotations; its reports are
+// already on stderr.
+[[noreturn]] void stop(Control& c, Outcome outcome, int status) {
+  c.outcome = outcome;
+  flush_stdout();
+  check_end(c);
+  write_trailer(c);
+  for (;;) syscall(SYS_exit_group, status);
+}
+
+// ---- scheduling ----
+
+Slot* slot_of(const Control& c, std::uint32_t index) {
+  return index < c.slots.size() ? c.slots[index].get() : nullptr;
+}
+
+bool is_runnable(const Control& c, std::uint32_t index) {
+  const Slot* slot = slot_of(c, index);
+  return slot != nullptr && slot->state == State::runnable;
+}
+
+void add_runnable(Control& c, std::uint32_t index) {
+  const auto at = std::lower_bound(c.runnable.begin(), c.runnable.end(), index);
+  if (at == c.runnable.end() || *at != index) c.runnable.insert(at, index);
+}
+
+void remove_runnable(Control& c, std::uint32_t index) {
+  const auto at = std::lower_bound(c.runnable.begin(), c.runnable.end(), index);
+  if (at != c.runnable.end() && *at == index) c.runnable.erase(at);
+}
+
+// The calling thread's slot when it is the one the scheduler runs; nullptr otherwise
+// (the run has ended, or a thread rl did not start).
+Slot* controlled_self(Control* c) {
+  if (c == nullptr || c->outcome != Outcome::running) return nullptr;
+  const auto index = static_cast<std::uint32_t>(this_thread_index());
+  if (index != c->current) return nullptr;
+  return slot_of(*c, index);
+}
+
+// One step: the thread to run next. The current thread has recorded its pending point
+// and, when it blocked or exited, left the runnable set.
+std::uint32_t decide(Control& c) {
+  if (c.steps >= c.step_limit) stop(c, Outcome::step_limit, 87);
+  ++c.steps;
+  if (c.runnable.empty()) stop(c, Outcome::deadlock, 86);
+
+  const std::uint32_t fallback = sched::default_choice(c.current, c.runnable);
+  std::uint32_t choice = c.strategy->choose(c.steps, c.current, c.runnable);
+  if (c.replaying && c.next_deviation < c.replay->deviations.size() &&
+      c.replay->deviations[c.next_deviation].step == c.steps) {
+    const std::uint32_t wanted = c.replay->deviations[c.next_deviation++].thread;
+    if (is_runnable(c, wanted)) {
+      choice = wanted;
+    } else if (!c.guide) {
+      char reason[64];
+      std::snprintf(reason, sizeof reason, "thread %u is not runnable", wanted);
+      diverge(c, c.steps, reason);
+      c.replaying = false;  // the rest of the run follows the default policy
+    }
+  }
+
+  const Slot& chosen = *c.slots[choice];
+  if (choice != fallback) {
+    c.deviations.push_back({c.steps, choice});
+    const Slot& from = *c.slots[c.current];
+    if (from.state == State::runnable) {
+      c.preemptions.push_back(
+          {c.steps, c.current, from.kind, from.site, choice, chosen.kind, chosen.site});
+    }
+  }
+  c.hash = sched::HashStep(c.hash, choice, chosen.kind,
+                           static_cast<std::uint32_t>(chosen.site.line < 0 ? 0 : chosen.site.line));
+  return choice;
+}
+
+void wait_turn(Slot& self) {
+  while (self.turn.load(std::memory_order_acquire) == 0) futex_wait(self.turn, 0);
+}
+
+// Runs `choice`; `self` (null when the caller exits) waits until it is run again.
+void switch_to(Control& c, std::uint32_t choice, Slot* self) {
+  if (self != nullptr && choice == self->index) return;
+  Slot& next = *c.slots[choice];
+  c.current = choice;
+  if (self != nullptr) self->turn.store(0, std::memory_order_relaxed);
+  next.turn.store(1, std::memory_order_release);
+  futex_wake(next.turn);
+  if (self != nullptr) wait_turn(*self);
+}
+
+void block(Control& c, Slot& self, const void* object, Point point, Site site) {
+  self.state = State::blocked;
+  self.blocked_on = object;
+  self.kind = static_cast<std::uint32_t>(point);
+  self.site = site;
+  ++c.blocked;
+  remove_runnable(c, self.index);
+  switch_to(c, decide(c), &self);
+}
+
+void wake(Control& c, const void* object) {
+  if (c.blocked == 0) return;
+  for (const auto& slot : c.slots) {
+    if (slot && slot->state == State::blocked && slot->blocked_on == object) {
+      slot->state = State::runnable;
+      slot->blocked_on = nullptr;
+      --c.blocked;
+      add_runnable(c, slot->index);
+    }
+  }
+}
+
+void at_exit() {
+  IgnoreGuard guard;
+  Control* c = g_control;
+  if (c == nullptr || c->outcome != Outcome::running) return;
+  c->outcome = Outcome::exited;
+  flush_stdout();
+  check_end(*c);
+  write_trailer(*c);
+}
+
+void on_fatal_signal(int signal_number) {
+  {
+    IgnoreGuard guard;
+    Control* c = g_control;
+    if (c != nullptr && c->outcome == Outcome::running) {
+      c->outcome = Outcome::signal;
+      write_trailer(*c);
+    }
+  }
+  ::signal(signal_number, SIG_DFL);
+  ::raise(signal_number);
+}
+
+void install_signal_handlers() {
+  struct sigaction action;
+  std::memset(&action, 0, sizeof action);
+  action.sa_handler = on_fatal_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESETHAND;
+  for (const int signal_number : {SIGSEGV, SIGABRT, SIGBUS, SIGFPE}) {
+    sigaction(signal_number, &action, nullptr);
+  }
+}
+
+}  // namespace
+
+void install_scheduler(const ControlSettings& settings) {
+  IgnoreGuard guard;
+  if (g_control != nullptr) return;
+  auto* c = new Control;
+  c->seed = settings.seed;
+  c->step_limit = settings.step_limit;
+  if (settings.schedule) {
+    c->replay = settings.schedule;
+    c->guide = settings.guide;
+    c->replaying = true;
+    c->strategy = std::make_unique<sched::DefaultStrategy>();
+    std::snprintf(c->strategy_name, sizeof c->strategy_name, "%s",
+                  settings.guide ? "replay:guide" : "replay:exact");
+  } else {
+    c->strategy = sched::make_strategy(settings.fuzz, settings.seed);
+    if (!c->strategy) c->strategy = std::make_unique<sched::DefaultStrategy>();
+    std::snprintf(c->strategy_name, sizeof c->strategy_name, "%s",
+                  to_string(settings.fuzz).c_str());
+  }
+  c->deviations.reserve(1024);
+  c->preemptions.reserve(1024);
+  c->runnable.reserve(64);
+
+  const auto main_index = static_cast<std::uint32_t>(this_thread_index());
+  c->slots.resize(main_index + std::size_t{1});
+  c->slots[main_index] = std::make_unique<Slot>(main_index);
+  c->slots[main_index]->turn.store(1, std::memory_order_relaxed);
+  c->current = main_index;
+  c->runnable.push_back(main_index);
+  c->threads = 1;
+  c->strategy->add_thread(main_index);
+
+  g_control = c;
+  detail::g_controlled = true;
+  detail::g_points_active = true;
+  std::atexit(at_exit);
+  install_signal_handlers();
+}
+
+namespace detail {
+
+void sched_point(Point point, Site site) {
+  IgnoreGuard guard;
+  Control* c = g_control;
+  Slot* self = controlled_self(c);
+  if (self == nullptr) return;
+  self->kind = static_cast<std::uint32_t>(point);
+  self->site = site;
+  switch_to(*c, decide(*c), self);
+}
+
+bool sched_block(const void* object, Point point, Site site) {
+  IgnoreGuard guard;
+  Control* c = g_control;
+  Slot* self = controlled_self(c);
+  if (self == nullptr) return false;
+  block(*c, *self, object, point, site);
+  return true;
+}
+
+void sched_wake(const void* object) {
+  IgnoreGuard guard;
+  Control* c = g_control;
+  if (controlled_self(c) == nullptr) return;
+  wake(*c, object);
+}
+
+void sched_mutex_lock(bool* held, Site site) {
+  IgnoreGuard guard;
+  Control* c = g_control;
+  Slot* self = controlled_self(c);
+  if (self == nullptr) return;
+  while (*held) {
+    block(*c, *self, held, Point::lock, site);
+  }
+  *held = true;
+}
+
+void sched_mutex_unlock(bool* held) {
+  IgnoreGuard guard;
+  Control* c = g_control;
+  if (controlled_self(c) == nullptr) return;
+  *held = false;
+  wake(*c, held);
+}
+
+void* sched_register(std::size_t index, Site site) {
+  IgnoreGuard guard;
+  Control* c = g_control;
+  if (controlled_self(c) == nullptr) return nullptr;
+  const auto thread = static_cast<std::uint32_t>(index);
+  if (c->slots.size() <= index) c->slots.resize(index + 1);
+  if (c->slots[index]) return nullptr;  // started twice: std::thread will complain
+  c->slots[index] = std::make_unique<Slot>(thread);
+  Slot* slot = c->slots[index].get();
+  slot->kind = static_cast<std::uint32_t>(Point::start);
+  slot->site = site;
+  add_runnable(*c, thread);
+  ++c->threads;
+  c->strategy->add_thread(thread);
+  return slot;
+}
+
+void sched_abandon(void* handle) {
+  IgnoreGuard guard;
+  Control* c = g_control;
+  if (controlled_self(c) == nullptr) return;
+  auto* slot = static_cast<Slot*>(handle);
+  slot->state = State::finished;
+  remove_runnable(*c, slot->index);
+}
+
+void sched_thread_begin(void* handle) {
+  IgnoreGuard guard;
+  wait_turn(*static_cast<Slot*>(handle));
+}
+
+void sched_thread_end(void* handle) {
+  IgnoreGuard guard;
+  Control* c = g_control;
+  auto* self = static_cast<Slot*>(handle);
+  if (controlled_self(c) != self) return;
+  self->state = State::finished;
+  self->kind = kExitKind;
+  self->site = Site{nullptr, 0};
+  remove_runnable(*c, self->index);
+  wake(*c, self);
+  switch_to(*c, decide(*c), nullptr);
+}
+
+void sched_join(std::size_t index, Site site) {
+  IgnoreGuard guard;
+  Control* c = g_control;
+  Slot* self = controlled_self(c);
+  if (self == nullptr) return;
+  Slot* target = slot_of(*c, static_cast<std::uint32_t>(index));
+  if (target == nullptr) return;
+  while (target->state != State::finished) block(*c, *self, target, Point::join, site);
+}
+
+}  // namespace detail
+}  // namespace rl
