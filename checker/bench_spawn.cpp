@@ -23,6 +23,8 @@
 #include <sstream>
 #include <thread>
 
+#include "spawn_attr.hpp"
+
 namespace racelab {
 namespace {
 
@@ -142,20 +144,7 @@ int Spawn(const std::string& exe, const SpawnRequest& req, int out_w, int err_w,
   else
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none;
-  sigemptyset(&none);
-  sigset_t all;
-  sigfillset(&all);
-  sigdelset(&all, SIGKILL);
-  sigdelset(&all, SIGSTOP);
-  // racelab blocks SIGINT/SIGTERM in its threads; the tool must start with a clean slate.
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  const SpawnAttr attr;  // the tool must start with a clean slate, as a run does
   std::vector<std::string> argv = req.argv;
   argv[0] = exe;
   std::vector<char*> cargv = CStrings(argv);
@@ -163,11 +152,10 @@ int Spawn(const std::string& exe, const SpawnRequest& req, int out_w, int err_w,
   int rc = 0;
   {
     std::lock_guard<std::mutex> lock(g_active_mu);
-    rc = ::posix_spawn(pid, exe.c_str(), &actions, &attr, cargv.data(), cenv.data());
+    rc = ::posix_spawn(pid, exe.c_str(), &actions, attr.get(), cargv.data(), cenv.data());
     if (rc == 0) g_active.insert(*pid);
   }
   posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
   return rc;
 }
 

@@ -23,6 +23,8 @@
 #include <system_error>
 #include <vector>
 
+#include "spawn_attr.hpp"
+
 namespace racelab {
 namespace {
 
@@ -61,28 +63,6 @@ class Fd {
 std::system_error SysError(const char* what) {
   return std::system_error(errno, std::generic_category(), what);
 }
-
-// Spawn attributes shared by every run: own process group, no blocked
-// signals, default dispositions (racelab blocks SIGINT/SIGTERM in its own
-// threads; the child must not inherit that).
-struct SpawnAttr {
-  posix_spawnattr_t attr;
-  SpawnAttr() {
-    posix_spawnattr_init(&attr);
-    sigset_t none;
-    sigemptyset(&none);
-    sigset_t all;
-    sigfillset(&all);
-    sigdelset(&all, SIGKILL);
-    sigdelset(&all, SIGSTOP);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(
-        &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  }
-  ~SpawnAttr() { posix_spawnattr_destroy(&attr); }
-};
 
 std::vector<char*> CStrings(const std::vector<std::string>& v) {
   std::vector<char*> out;
@@ -224,7 +204,7 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
     // Spawn and registration are one step, so ReapOrphans never mistakes a
     // child that is just starting for an orphan.
     std::lock_guard<std::mutex> lock(Owned().mu);
-    rc = ::posix_spawn(&pid, argv[0], &actions, &attr.attr, argv.data(), envp.data());
+    rc = ::posix_spawn(&pid, argv[0], &actions, attr.get(), argv.data(), envp.data());
     if (rc == 0) Owned().owned.insert(pid);
   }
   posix_spawn_file_actions_destroy(&actions);

@@ -7,19 +7,11 @@
 #include <thread>
 
 #include "support/sched.hpp"
+#include "support/splitmix.hpp"
 #include "support/thread.hpp"
 
 namespace rl {
 namespace {
-
-constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
-
-// splitmix64's output function: a cheap bijective mixer with good avalanche.
-std::uint64_t mix64(std::uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
 
 FuzzSetting g_setting;
 std::uint64_t g_seed = 0;

@@ -4,18 +4,9 @@
 #include <algorithm>
 #include <limits>
 
+#include "support/splitmix.hpp"
+
 namespace rl::sched {
-namespace {
-
-constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
-
-std::uint64_t mix64(std::uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-}  // namespace
 
 std::uint64_t Rng::next() {
   state_ += kGolden;
