@@ -1,8 +1,10 @@
 // The real runner against a fixture program: exits, crashes, hangs, floods, stray children.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <string>
 #include <thread>
 
 #include "posix_process.hpp"
@@ -16,9 +18,21 @@ using testing::CountOpenFds;
 using testing::CountProcessesRunning;
 using testing::CountZombieChildren;
 
+// ctest runs tests in parallel, several of them with the same fixture mode: each test
+// process tags its fixtures with its own pid (an argument the fixture ignores), so a search
+// for survivors finds this test's processes and no other's.
+std::string Tag() {
+  return "tag-" + std::to_string(::getpid());
+}
+
+// The command line of this test's fixture in `mode`, as /proc shows it.
+std::string FixtureCommand(const std::string& mode) {
+  return std::string(FIXTURE_PROGRAM) + " " + mode + " " + Tag();
+}
+
 ProcessSpec Fixture(const std::string& mode, milliseconds timeout = milliseconds(10000)) {
   ProcessSpec s;
-  s.argv = {FIXTURE_PROGRAM, mode};
+  s.argv = {FIXTURE_PROGRAM, mode, Tag()};
   s.env = {"PATH=/usr/bin:/bin", "RACELAB_ITERATIONS=3"};
   s.timeout = timeout;
   return s;
@@ -60,7 +74,7 @@ TEST(PosixProcessRunner, KillsAHangingGroupWithinASecondOfTheTimeout) {
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(r.termination, Termination::kTimedOut);
   EXPECT_LT(took, milliseconds(1300));
-  EXPECT_EQ(CountProcessesRunning(std::string(FIXTURE_PROGRAM) + " hang"), 0);
+  EXPECT_EQ(CountProcessesRunning(FixtureCommand("hang")), 0);
 }
 
 TEST(PosixProcessRunner, StopsAFloodAtTheCap) {
@@ -88,7 +102,7 @@ TEST(PosixProcessRunner, AGrandchildHoldingThePipesDoesNotHoldTheRunOrSurviveIt)
     EXPECT_EQ(r.termination, Termination::kExited) << mode;
     EXPECT_EQ(r.out, "parent done\n") << mode;
     EXPECT_LT(took, milliseconds(2000)) << mode;
-    EXPECT_EQ(CountProcessesRunning(std::string(FIXTURE_PROGRAM) + " " + mode), 0) << mode;
+    EXPECT_EQ(CountProcessesRunning(FixtureCommand(mode)), 0) << mode;
   }
   EXPECT_EQ(CountZombieChildren(), 0);
 }
@@ -124,7 +138,7 @@ TEST(PosixProcessRunner, CancelAllKillsRunningGroupsFromAnotherThread) {
   EXPECT_EQ(r.termination, Termination::kCancelled);
   EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
   EXPECT_EQ(runner.Run(Fixture("ok")).termination, Termination::kCancelled);
-  EXPECT_EQ(CountProcessesRunning(std::string(FIXTURE_PROGRAM) + " hang"), 0);
+  EXPECT_EQ(CountProcessesRunning(FixtureCommand("hang")), 0);
 }
 
 }  // namespace
