@@ -42,6 +42,28 @@ inline std::vector<int> FindProcesses(const std::string& needle) {
   return pids;
 }
 
+// The parent pid of `pid`, or -1 when it is gone.
+inline int ParentOf(int pid) {
+  std::ifstream st("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(st)), std::istreambuf_iterator<char>());
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream rest(stat.substr(close + 2));
+  char state = 0;
+  int ppid = -1;
+  rest >> state >> ppid;
+  return ppid;
+}
+
+// Like FindProcesses, but only this process's own children: a program that is spawning
+// (vfork, before its exec) briefly shows its parent's command line too.
+inline std::vector<int> FindChildProcesses(const std::string& needle) {
+  std::vector<int> children;
+  for (int pid : FindProcesses(needle))
+    if (ParentOf(pid) == ::getpid()) children.push_back(pid);
+  return children;
+}
+
 inline int CountProcessesRunning(const std::string& needle) {
   return static_cast<int>(FindProcesses(needle).size());
 }
