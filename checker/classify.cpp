@@ -91,8 +91,8 @@ RunVerdict Classify(const ProcessResult& r, const Target& t, const SanitizerOpti
   // The trailer is racelab's protocol, not the program's stderr: the
   // sanitizer parser never sees it.
   v.sched = ParseSchedTrailer(r.err);
-  const std::string stripped = v.sched.present ? StripSchedLines(r.err) : std::string();
-  SanitizerScan scan = ScanSanitizerOutput(v.sched.present ? stripped : r.err, sopts);
+  SanitizerScan scan = v.sched.present ? ScanSanitizerOutput(StripSchedLines(r.err), sopts)
+                                       : ScanSanitizerOutput(r.err, sopts);
   v.classes.Merge(scan.classes);
   v.reports = std::move(scan.reports);
   // Kinds and function names come from the program's stderr and can be

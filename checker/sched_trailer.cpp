@@ -116,7 +116,12 @@ std::string SchedTrailer::DivergedText() const {
 
 SchedTrailer ParseSchedTrailer(std::string_view err) {
   SchedTrailer t;
-  std::size_t pos = 0;
+  // Every run's stderr passes here: most have no trailer, and one search says so. The
+  // trailer comes last, so the line-by-line pass starts at the line of its first mention.
+  std::size_t pos = err.find(kSchedPrefix);
+  if (pos == std::string_view::npos) return t;
+  pos = err.rfind('\n', pos);
+  pos = pos == std::string_view::npos ? 0 : pos + 1;
   while (pos < err.size()) {
     std::size_t nl = err.find('\n', pos);
     if (nl == std::string_view::npos) nl = err.size();

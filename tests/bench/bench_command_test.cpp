@@ -10,21 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "../checker/racelab_command.hpp"
 #include "child_env.hpp"
 #include "posix_process.hpp"
 
 namespace racelab {
 namespace {
 
-ProcessResult Racelab(std::vector<std::string> args) {
-  PosixProcessRunner runner(false);
-  ProcessSpec s;
-  s.argv = {RACELAB_EXE};
-  s.argv.insert(s.argv.end(), args.begin(), args.end());
-  s.env = CurrentEnvironment();
-  s.timeout = std::chrono::minutes(10);
-  return runner.Run(s);
-}
+using testing::RunRacelab;
 
 std::string TempPath(const std::string& name) {
   return ::testing::TempDir() + "racelab_bench_" + std::to_string(::getpid()) + "_" + name;
@@ -60,11 +53,11 @@ void ExpectWellFormedExperiment(const nlohmann::json& e, const std::string& name
 }
 
 TEST(BenchCommand, HelpNamesEveryExperiment) {
-  const ProcessResult r = Racelab({"bench", "--help"});
+  const ProcessResult r = RunRacelab({"bench", "--help"});
   EXPECT_EQ(r.exit_code, 0);
   for (const char* e : {"timing", "scaling", "detection", "throughput", "--quick", "--plot"})
     EXPECT_NE(r.out.find(e), std::string::npos) << e;
-  const ProcessResult top = Racelab({"--help"});
+  const ProcessResult top = RunRacelab({"--help"});
   EXPECT_NE(top.out.find("bench"), std::string::npos);
 }
 
@@ -81,7 +74,7 @@ TEST(BenchCommand, BadInputExitsTwoWithOneLine) {
       {"bench", "--no-such-option"},
   };
   for (const auto& args : cases) {
-    const ProcessResult r = Racelab(args);
+    const ProcessResult r = RunRacelab(args);
     EXPECT_EQ(r.exit_code, 2) << args.back() << ": " << r.err;
     EXPECT_EQ(Lines(r.err), 1) << args.back() << ": " << r.err;
     EXPECT_EQ(r.err.rfind("racelab: ", 0), 0u) << r.err;
@@ -91,8 +84,8 @@ TEST(BenchCommand, BadInputExitsTwoWithOneLine) {
 TEST(BenchCommand, AllQuickWritesWellFormedJsonAndCharts) {
   const std::string json_path = TempPath("bench.json");
   const std::string plot = TempPath("bench.svg");
-  const ProcessResult r = Racelab({"bench", "all", "--quick", "--quiet", "--format", "json",
-                                   "--out", json_path, "--plot", plot});
+  const ProcessResult r = RunRacelab({"bench", "all", "--quick", "--quiet", "--format", "json",
+                                      "--out", json_path, "--plot", plot});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(r.err.empty()) << r.err;  // --quiet: no progress lines
 

@@ -20,15 +20,6 @@ Target PathTarget(OracleKind oracle = OracleKind::kExitStatus) {
   return t;
 }
 
-ProcessResult Exited(int code, std::string out = "", std::string err = "") {
-  ProcessResult r;
-  r.termination = Termination::kExited;
-  r.exit_code = code;
-  r.out = std::move(out);
-  r.err = std::move(err);
-  return r;
-}
-
 CampaignOptions Options(std::uint64_t runs, int jobs) {
   CampaignOptions o;
   o.runs = runs;

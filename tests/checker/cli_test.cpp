@@ -14,23 +14,14 @@
 #include "child_env.hpp"
 #include "posix_process.hpp"
 #include "proc_util.hpp"
+#include "racelab_command.hpp"
 
 namespace racelab {
 namespace {
 
 using std::chrono::milliseconds;
 
-ProcessResult Racelab(std::vector<std::string> args, std::vector<std::string> extra_env = {},
-                      milliseconds timeout = milliseconds(15 * 60 * 1000)) {
-  PosixProcessRunner runner(false);
-  ProcessSpec s;
-  s.argv = {RACELAB_EXE};
-  s.argv.insert(s.argv.end(), args.begin(), args.end());
-  s.env = CurrentEnvironment();
-  s.env.insert(s.env.end(), extra_env.begin(), extra_env.end());
-  s.timeout = timeout;
-  return runner.Run(s);
-}
+using testing::RunRacelab;
 
 std::string TempPath(const std::string& name) {
   return ::testing::TempDir() + "racelab_cli_" + std::to_string(::getpid()) + "_" + name;
@@ -58,11 +49,11 @@ int Lines(const std::string& s) {
 
 TEST(RacelabCli, EveryCommandHasHelp) {
   for (const char* cmd : {"list", "run", "replay", "report"}) {
-    ProcessResult r = Racelab({cmd, "--help"});
+    ProcessResult r = RunRacelab({cmd, "--help"});
     EXPECT_EQ(r.exit_code, 0) << cmd;
     EXPECT_NE(r.out.find("options"), std::string::npos) << cmd << r.out;
   }
-  ProcessResult top = Racelab({"--help"});
+  ProcessResult top = RunRacelab({"--help"});
   EXPECT_EQ(top.exit_code, 0);
   EXPECT_NE(top.out.find("replay TARGET"), std::string::npos);
 }
@@ -95,7 +86,7 @@ TEST(RacelabCli, BadInputExitsTwoWithOneLineNamingTheProblem) {
       {{"frob"}, "frob"},
   };
   for (const Case& c : cases) {
-    ProcessResult r = Racelab(c.args);
+    ProcessResult r = RunRacelab(c.args);
     std::string joined;
     for (const auto& a : c.args) joined += a + " ";
     EXPECT_EQ(r.exit_code, 2) << joined << r.err;
@@ -107,9 +98,9 @@ TEST(RacelabCli, BadInputExitsTwoWithOneLineNamingTheProblem) {
 
 TEST(RacelabCli, JudgesAPathWithTheSumSequenceOracle) {
   const std::string out = TempPath("sum.json");
-  ProcessResult r = Racelab({"run", FIXTURE_PROGRAM, "--oracle", "sum-sequence", "--runs", "20",
-                             "--iterations", "37", "--format", "json", "--out", out},
-                            {"FIXTURE_MODE=sum"});
+  ProcessResult r = RunRacelab({"run", FIXTURE_PROGRAM, "--oracle", "sum-sequence", "--runs", "20",
+                                "--iterations", "37", "--format", "json", "--out", out},
+                               {"FIXTURE_MODE=sum"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   auto j = ReadJson(out);
   EXPECT_EQ(j["targets"][0]["classes"]["ok"], 20);
@@ -118,9 +109,9 @@ TEST(RacelabCli, JudgesAPathWithTheSumSequenceOracle) {
 
 TEST(RacelabCli, JudgesAPathWithTheExitStatusOracleAndGivesAReplayLine) {
   const std::string out = TempPath("exit.json");
-  ProcessResult r = Racelab({"run", FIXTURE_PROGRAM, "--oracle", "exit-status", "--runs", "6",
-                             "--format", "json", "--out", out, "--format", "text"},
-                            {"FIXTURE_MODE=exit1"});
+  ProcessResult r = RunRacelab({"run", FIXTURE_PROGRAM, "--oracle", "exit-status", "--runs", "6",
+                                "--format", "json", "--out", out, "--format", "text"},
+                               {"FIXTURE_MODE=exit1"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   auto j = ReadJson(out);
   EXPECT_EQ(j["targets"][0]["classes"]["bad-exit"], 6);
@@ -133,9 +124,9 @@ TEST(RacelabCli, ReportsAHangAsTimeoutWithinASecondAndLeavesNothingBehind) {
   const std::string out = TempPath("hang.json");
   const auto start = std::chrono::steady_clock::now();
   const std::string prog = UniqueFixture("hang_fixture");
-  ProcessResult r = Racelab({"run", prog, "--runs", "2", "--jobs", "2", "--timeout", "0.5",
-                             "--format", "json", "--out", out},
-                            {"FIXTURE_MODE=hang"});
+  ProcessResult r = RunRacelab({"run", prog, "--runs", "2", "--jobs", "2", "--timeout", "0.5",
+                                "--format", "json", "--out", out},
+                               {"FIXTURE_MODE=hang"});
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_LT(took, milliseconds(1500));
@@ -145,9 +136,9 @@ TEST(RacelabCli, ReportsAHangAsTimeoutWithinASecondAndLeavesNothingBehind) {
 
 TEST(RacelabCli, ReportsEndlessOutputAsOutputOverflow) {
   const std::string out = TempPath("flood.json");
-  ProcessResult r = Racelab({"run", FIXTURE_PROGRAM, "--runs", "2", "--output-cap", "100000",
-                             "--format", "json", "--out", out},
-                            {"FIXTURE_MODE=flood"});
+  ProcessResult r = RunRacelab({"run", FIXTURE_PROGRAM, "--runs", "2", "--output-cap", "100000",
+                                "--format", "json", "--out", out},
+                               {"FIXTURE_MODE=flood"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(ReadJson(out)["targets"][0]["classes"]["output-overflow"], 2);
 }
@@ -196,8 +187,8 @@ std::uint64_t ClassCount(const nlohmann::json& target, const std::string& cls) {
 // failures really shown.
 TEST(RacelabCli, AllSpecimensBehaveAsTheManifestExpectsOver200Runs) {
   const std::string out = TempPath("all.json");
-  ProcessResult r = Racelab({"run", "all", "--runs", "200", "--expect", "--no-progress", "--format",
-                             "json", "--out", out, "--format", "text"});
+  ProcessResult r = RunRacelab({"run", "all", "--runs", "200", "--expect", "--no-progress",
+                                "--format", "json", "--out", out, "--format", "text"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   auto j = ReadJson(out);
   std::map<std::string, nlohmann::json> t;

@@ -13,6 +13,7 @@
 #include "child_env.hpp"
 #include "manifest.hpp"
 #include "posix_process.hpp"
+#include "racelab_command.hpp"
 #include "shrink.hpp"
 
 namespace racelab {
@@ -25,15 +26,7 @@ std::string BinDir() {
   return d != nullptr ? d : "";
 }
 
-ProcessResult Racelab(std::vector<std::string> args) {
-  PosixProcessRunner runner(false);
-  ProcessSpec s;
-  s.argv = {RACELAB_EXE};
-  s.argv.insert(s.argv.end(), args.begin(), args.end());
-  s.env = CurrentEnvironment();
-  s.timeout = milliseconds(10 * 60 * 1000);
-  return runner.Run(s);
-}
+using testing::RunRacelab;
 
 std::string TempPath(const std::string& name) {
   return ::testing::TempDir() + "racelab_controlled_" + std::to_string(::getpid()) + "_" + name;
@@ -42,7 +35,7 @@ std::string TempPath(const std::string& name) {
 nlohmann::json RunJson(std::vector<std::string> args, const std::string& name, int* exit_code) {
   const std::string out = TempPath(name);
   args.insert(args.end(), {"--no-progress", "--format", "json", "--out", out});
-  const ProcessResult r = Racelab(args);
+  const ProcessResult r = RunRacelab(args);
   *exit_code = r.exit_code;
   std::ifstream in(out);
   if (!in) {
@@ -115,7 +108,7 @@ TEST(ControlledCli, BadControlledInputExitsTwoWithOneLine) {
       {"replay", "p1s2"},
   };
   for (const auto& args : cases) {
-    const ProcessResult r = Racelab(args);
+    const ProcessResult r = RunRacelab(args);
     EXPECT_EQ(r.exit_code, 2) << args[3 % args.size()] << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
     EXPECT_TRUE(r.out.empty());
@@ -142,8 +135,8 @@ TEST(ControlledCli, P1s2UnderPctShowsPrintingClassesThatReplayFromTheirSchedules
     EXPECT_NE(e["replay"].get<std::string>().find("--schedule " + e["schedule"].get<std::string>()),
               std::string::npos);
     EXPECT_NE(e["fuzz"].get<std::string>().rfind("pct:3:", 0), std::string::npos);
-    const ProcessResult r = Racelab({"replay", "p1s2", "--build", "plain", "--schedule",
-                                     e["schedule"].get<std::string>(), "--color", "never"});
+    const ProcessResult r = RunRacelab({"replay", "p1s2", "--build", "plain", "--schedule",
+                                        e["schedule"].get<std::string>(), "--color", "never"});
     EXPECT_EQ(r.exit_code, 1) << cls;
     const std::string first = r.out.substr(0, r.out.find('\n'));
     EXPECT_NE(first.find(cls), std::string::npos) << first;
@@ -248,12 +241,13 @@ TEST(ControlledCli, ReplayOnTheChangedFixtureReportsDivergence) {
                           "--oracle", "exit-status", "--shrink-seconds", "0"},
                          "one0.json", &code);
   const std::string schedule = j["targets"][0]["examples"]["bad-exit"]["schedule"];
-  const ProcessResult same = Racelab({"replay", Fixture("one_preemption"), "--schedule", schedule,
-                                      "--oracle", "exit-status", "--color", "never"});
+  const ProcessResult same = RunRacelab({"replay", Fixture("one_preemption"), "--schedule",
+                                         schedule, "--oracle", "exit-status", "--color", "never"});
   EXPECT_EQ(same.exit_code, 1);
   EXPECT_EQ(same.out.find("diverged"), std::string::npos) << same.out;
-  const ProcessResult changed = Racelab({"replay", Fixture("one_preemption_changed"), "--schedule",
-                                         schedule, "--oracle", "exit-status", "--color", "never"});
+  const ProcessResult changed =
+      RunRacelab({"replay", Fixture("one_preemption_changed"), "--schedule", schedule, "--oracle",
+                  "exit-status", "--color", "never"});
   EXPECT_TRUE(std::regex_search(changed.out, std::regex(R"(schedule diverged at step \d+: .+)")))
       << changed.out;
 }

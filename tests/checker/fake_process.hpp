@@ -4,6 +4,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "process.hpp"
@@ -15,6 +16,16 @@ inline std::string EnvOf(const ProcessSpec& spec, const std::string& name) {
   for (const std::string& kv : spec.env)
     if (kv.rfind(name + "=", 0) == 0) return kv.substr(name.size() + 1);
   return "";
+}
+
+// A run that exited with `code`, having written `out` and `err`.
+inline ProcessResult Exited(int code, std::string out = "", std::string err = "") {
+  ProcessResult r;
+  r.termination = Termination::kExited;
+  r.exit_code = code;
+  r.out = std::move(out);
+  r.err = std::move(err);
+  return r;
 }
 
 class FakeProcessRunner final : public ProcessRunner {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "classify.hpp"
+#include "fake_process.hpp"
 #include "oracle.hpp"
 
 namespace racelab {
@@ -94,15 +95,6 @@ TEST(SchedTrailer, StripLeavesEverythingElse) {
   EXPECT_EQ(StripSchedLines(kTrailer), "some program diagnostics\n");
   EXPECT_EQ(StripSchedLines("a\nracelab-sched: x\nb"), "a\nb");
   EXPECT_EQ(StripSchedLines("no trailer"), "no trailer");
-}
-
-ProcessResult Exited(int code, std::string out, std::string err) {
-  ProcessResult r;
-  r.termination = Termination::kExited;
-  r.exit_code = code;
-  r.out = std::move(out);
-  r.err = std::move(err);
-  return r;
 }
 
 Target SumTarget(std::uint64_t n) {
