@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "../checker/racelab_command.hpp"
-#include "child_env.hpp"
-#include "posix_process.hpp"
+#include "run/child_env.hpp"
+#include "run/posix_process.hpp"
 
 namespace racelab {
 namespace {

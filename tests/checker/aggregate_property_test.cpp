@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "aggregate.hpp"
-#include "report_json.hpp"
+#include "report/aggregate.hpp"
+#include "report/report_json.hpp"
 
 namespace racelab {
 namespace {

@@ -1,5 +1,5 @@
 // The campaign against a fake runner: seeds, fuzz rotation, counting, examples, stopping.
-#include "campaign.hpp"
+#include "run/campaign.hpp"
 
 #include <gtest/gtest.h>
 

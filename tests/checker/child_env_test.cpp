@@ -1,5 +1,5 @@
 // The child's environment: protocol variables set, stale ones dropped, TSAN_OPTIONS merged.
-#include "child_env.hpp"
+#include "run/child_env.hpp"
 
 #include <gtest/gtest.h>
 

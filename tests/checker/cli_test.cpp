@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "child_env.hpp"
-#include "posix_process.hpp"
+#include "run/child_env.hpp"
+#include "run/posix_process.hpp"
 #include "proc_util.hpp"
 #include "racelab_command.hpp"
 

@@ -8,11 +8,11 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "campaign.hpp"
+#include "run/campaign.hpp"
 #include "fake_process.hpp"
-#include "renderer.hpp"
-#include "report_json.hpp"
-#include "stats.hpp"
+#include "report/renderer.hpp"
+#include "report/report_json.hpp"
+#include "report/stats.hpp"
 
 namespace racelab {
 namespace {

@@ -1,5 +1,5 @@
 // --expect verdicts: unexpected classes fail, rare misses do not, certain misses do.
-#include "expectations.hpp"
+#include "report/expectations.hpp"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "process.hpp"
+#include "run/process.hpp"
 
 namespace racelab {
 

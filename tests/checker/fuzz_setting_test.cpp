@@ -1,5 +1,5 @@
 // --fuzz parsing: the accepted spellings, and a one-line reason for the rest.
-#include "fuzz_setting.hpp"
+#include "util/fuzz_setting.hpp"
 
 #include <gtest/gtest.h>
 

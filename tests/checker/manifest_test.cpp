@@ -1,5 +1,5 @@
 // The manifest reader: the real manifest loads; every defect is one line naming it.
-#include "manifest.hpp"
+#include "run/manifest.hpp"
 
 #include <gtest/gtest.h>
 

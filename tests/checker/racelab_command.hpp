@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "child_env.hpp"
-#include "posix_process.hpp"
+#include "run/child_env.hpp"
+#include "run/posix_process.hpp"
 
 namespace racelab::testing {
 

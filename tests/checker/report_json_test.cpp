@@ -1,5 +1,5 @@
 // JSON reports: the contract's fields, a lossless round trip, and clear errors.
-#include "report_json.hpp"
+#include "report/report_json.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,12 +1,12 @@
 // The `racelab-sched: ` trailer of controlled runs (docs/scheduling.md): parsing goldens on
 // hand-written stderr, and what it does to a run's classes.
-#include "sched_trailer.hpp"
+#include "judge/sched_trailer.hpp"
 
 #include <gtest/gtest.h>
 
-#include "classify.hpp"
+#include "judge/classify.hpp"
 #include "fake_process.hpp"
-#include "oracle.hpp"
+#include "judge/oracle.hpp"
 
 namespace racelab {
 namespace {

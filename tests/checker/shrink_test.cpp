@@ -1,5 +1,5 @@
 // Shrinking against a model program behind a fake process runner: no process starts.
-#include "shrink.hpp"
+#include "controlled/shrink.hpp"
 
 #include <gtest/gtest.h>
 #include <support/schedule.hpp>

@@ -1,5 +1,5 @@
 // Wilson intervals against published values; rule of three; miss probabilities.
-#include "stats.hpp"
+#include "report/stats.hpp"
 
 #include <gtest/gtest.h>
 

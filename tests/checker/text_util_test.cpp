@@ -1,9 +1,9 @@
 // Untrusted output made safe: UTF-8 repair, XML escaping, printable terminal text.
-#include "text_util.hpp"
+#include "util/text_util.hpp"
 
 #include <gtest/gtest.h>
 
-#include "classify.hpp"
+#include "judge/classify.hpp"
 
 namespace racelab {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "manifest.hpp"
+#include "run/manifest.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -4,9 +4,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "renderer.hpp"
-#include "report_json.hpp"
-#include "text_util.hpp"
+#include "report/renderer.hpp"
+#include "report/report_json.hpp"
+#include "util/text_util.hpp"
 
 namespace {
 

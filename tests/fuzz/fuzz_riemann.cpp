@@ -6,7 +6,7 @@
 #include <limits>
 #include <string_view>
 
-#include "oracle.hpp"
+#include "judge/oracle.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view out(reinterpret_cast<const char*>(data), size);

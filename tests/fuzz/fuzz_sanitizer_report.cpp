@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "sanitizer_report.hpp"
-#include "text_util.hpp"
+#include "judge/sanitizer_report.hpp"
+#include "util/text_util.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view err(reinterpret_cast<const char*>(data), size);

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "oracle.hpp"
+#include "judge/oracle.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "oracle.hpp"
+#include "judge/oracle.hpp"
 #include "oracle_test_util.hpp"
 
 namespace racelab {

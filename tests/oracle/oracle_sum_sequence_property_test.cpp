@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "oracle.hpp"
+#include "judge/oracle.hpp"
 #include "oracle_test_util.hpp"
 
 namespace racelab {

@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "failure_class.hpp"
-#include "oracle.hpp"
+#include "judge/failure_class.hpp"
+#include "judge/oracle.hpp"
 
 namespace racelab::testing {
 

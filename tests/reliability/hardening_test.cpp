@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <string>
 
-#include "classify.hpp"
-#include "file_util.hpp"
-#include "report_json.hpp"
-#include "text_util.hpp"
+#include "judge/classify.hpp"
+#include "util/file_util.hpp"
+#include "report/report_json.hpp"
+#include "util/text_util.hpp"
 
 namespace racelab {
 namespace {

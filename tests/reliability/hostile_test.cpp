@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "child_env.hpp"
-#include "posix_process.hpp"
+#include "run/child_env.hpp"
+#include "run/posix_process.hpp"
 #include "proc_util.hpp"
-#include "text_util.hpp"
+#include "util/text_util.hpp"
 
 namespace racelab {
 namespace {

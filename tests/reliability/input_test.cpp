@@ -15,8 +15,8 @@
 #include <thread>
 #include <vector>
 
-#include "child_env.hpp"
-#include "posix_process.hpp"
+#include "run/child_env.hpp"
+#include "run/posix_process.hpp"
 
 extern char** environ;
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "posix_process.hpp"
+#include "run/posix_process.hpp"
 #include "proc_util.hpp"
 
 namespace racelab {

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "campaign.hpp"
-#include "child_env.hpp"
-#include "posix_process.hpp"
+#include "run/campaign.hpp"
+#include "run/child_env.hpp"
+#include "run/posix_process.hpp"
 #include "proc_util.hpp"
 
 namespace racelab {

@@ -7,10 +7,10 @@
 #include <cstdlib>
 #include <string>
 
-#include "oracle.hpp"
+#include "judge/oracle.hpp"
 #include "render_test_util.hpp"
-#include "renderer.hpp"
-#include "replay.hpp"
+#include "report/renderer.hpp"
+#include "controlled/replay.hpp"
 
 namespace racelab {
 namespace {

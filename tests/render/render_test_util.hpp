@@ -7,8 +7,8 @@
 #include <sstream>
 #include <string>
 
-#include "report.hpp"
-#include "report_json.hpp"
+#include "report/report.hpp"
+#include "report/report_json.hpp"
 
 namespace racelab::testing {
 

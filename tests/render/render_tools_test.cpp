@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "render_test_util.hpp"
-#include "renderer.hpp"
+#include "report/renderer.hpp"
 
 namespace racelab {
 namespace {

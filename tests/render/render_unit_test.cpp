@@ -7,13 +7,13 @@
 #include <set>
 #include <string>
 
-#include "oracle.hpp"
+#include "judge/oracle.hpp"
 #include "render_test_util.hpp"
-#include "renderer.hpp"
-#include "replay.hpp"
-#include "report_json.hpp"
-#include "report_view.hpp"
-#include "text_util.hpp"
+#include "report/renderer.hpp"
+#include "controlled/replay.hpp"
+#include "report/report_json.hpp"
+#include "report/report_view.hpp"
+#include "util/text_util.hpp"
 
 namespace racelab {
 namespace {

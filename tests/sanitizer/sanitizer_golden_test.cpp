@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "sanitizer_report.hpp"
+#include "judge/sanitizer_report.hpp"
 #include "sanitizer_test_util.hpp"
 
 namespace racelab {

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "sanitizer_report.hpp"
+#include "judge/sanitizer_report.hpp"
 #include "sanitizer_test_util.hpp"
 
 namespace racelab {

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sanitizer_report.hpp"
+#include "judge/sanitizer_report.hpp"
 
 namespace racelab::testing {
 

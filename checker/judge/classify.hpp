@@ -1,0 +1,43 @@
+// Turns one finished run (exit, output, stderr) into its set of classes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "judge/failure_class.hpp"
+#include "judge/oracle.hpp"
+#include "run/process.hpp"
+#include "judge/sanitizer_report.hpp"
+#include "judge/sched_trailer.hpp"
+#include "run/target.hpp"
+
+namespace racelab {
+
+struct RunVerdict {
+  ClassSet classes;  // finalized: {ok} or failures only
+  std::optional<Divergence> divergence;
+  std::vector<SanitizerReport> reports;
+  // The `racelab-sched: ` trailer of a controlled run (present == false otherwise).
+  SchedTrailer sched;
+  // racelab could not carry the run out (spawn failure): not the program's
+  // fault, and not counted as a run of it.
+  bool harness_error = false;
+  std::string harness_error_text;
+};
+
+RunVerdict Classify(const ProcessResult& r, const Target& t, const SanitizerOptions& sopts);
+
+// Lines of `text` around 1-based line `line` (radius either side), each
+// prefixed with its number, '>' marking `line`; control characters escaped,
+// a line longer than 400 bytes cut there and marked "... (+N bytes)".
+std::vector<std::string> ExcerptAround(std::string_view text, std::uint64_t line, int radius);
+
+// The first max_lines lines of text, each made Printable and cut as above.
+std::vector<std::string> PrintableLines(std::string_view text, std::size_t max_lines);
+
+// Replaces control characters and terminal escapes of untrusted output by
+// visible escapes (e.g. "\x1b"), so a report can never drive the terminal.
+std::string Printable(std::string_view s);
+
+}  // namespace racelab

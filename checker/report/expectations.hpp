@@ -1,0 +1,17 @@
+// --expect: compares what a campaign saw with what the manifest expects.
+#pragma once
+
+#include "run/manifest.hpp"
+#include "report/report.hpp"
+
+namespace racelab {
+
+// A missing expected class is `not-reproduced` only when missing it in this
+// many runs had a probability below this at its recorded rate.
+inline constexpr double kNotReproducedProbability = 0.001;
+
+// Sets r.expect_checked, r.expected, r.verdict and r.notes. `variant` may be
+// null (a path target: no failure is expected).
+void ApplyExpectations(TargetReport& r, const Variant* variant, const std::optional<Build>& build);
+
+}  // namespace racelab

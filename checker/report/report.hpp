@@ -1,0 +1,132 @@
+// The report model: plain data that every output format is rendered from.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "judge/failure_class.hpp"
+
+namespace racelab {
+
+inline constexpr std::string_view kReportSchema = "racelab.report/1";
+
+// The first line where a run's output left the expected one.
+struct DivergenceInfo {
+  std::uint64_t line = 0;  // 1-based
+  std::string expected;
+  std::string actual;
+  bool missing_actual = false;    // output ended before this line
+  bool missing_expected = false;  // a line where nothing more was expected
+};
+
+// One run that shows a class: the first (lowest run index) that did.
+struct Example {
+  std::uint64_t run = 0;  // run index within its target
+  std::uint64_t seed = 0;
+  std::string fuzz;
+  std::string replay;                // the exact command that replays this run
+  std::vector<std::string> classes;  // every class of that run
+  std::vector<std::string> excerpt;  // lines around the first divergence
+  std::optional<DivergenceInfo> divergence;
+  // Controlled scheduling (docs/scheduling.md); `schedule` is empty for an
+  // uncontrolled run, and then none of these is reported.
+  std::string schedule;           // the shrunk schedule if shrinking ran, else the run's own
+  std::string original_schedule;  // the failing run's own schedule
+  std::optional<std::uint64_t> preemptions;           // of `schedule`
+  std::optional<std::uint64_t> original_preemptions;  // of `original_schedule`
+  // Two exact replays of original_schedule: identical stdout and classes, no divergence.
+  std::optional<bool> reproduced;
+  // The preemptions of `schedule`, e.g. "step 12: thread 2 at p1s4.cpp:41 (read) ->
+  // thread 3 runs p1s4.cpp:38 (write)".
+  std::vector<std::string> explanation;
+  // A deadlock: "deadlock at step=88", "thread 1 blocked in lock at lock_inversion.cpp:20".
+  std::vector<std::string> deadlock;
+  // Not reported: the run's stdout fingerprint (elapsed lines left out), for the
+  // determinism check.
+  std::uint64_t stdout_hash = 0;
+};
+
+// "a bug of depth <= D would have been found with probability >= p": the PCT
+// guarantee 1/(n k^(D-1)) per run, over the R runs of pct:D that found nothing.
+struct PctBound {
+  std::uint64_t depth = 0;
+  std::uint64_t runs = 0;
+  std::uint64_t threads = 0;  // n: the most threads a run had
+  std::uint64_t steps = 0;    // k: the most steps a run took
+  double probability = 0;
+};
+
+// A deduplicated sanitizer report: one signature, however many runs showed it.
+struct SanitizerSummary {
+  std::string kind;
+  std::string cls;
+  std::string signature;
+  std::string location;  // file:line of the first frame in the program's own source
+  std::uint64_t runs = 0;
+  std::uint64_t first_seed = 0;
+  std::uint64_t first_run = 0;
+  std::vector<std::string> text;  // the report of the first run that showed it
+};
+
+struct TargetReport {
+  std::string id;
+  std::string build;  // plain | tsan | path
+  std::string executable;
+  // The program's source file relative to Report::source_root ("" = unknown):
+  // where findings without a sanitizer location point (SARIF needs one).
+  std::string source;
+  std::string oracle;
+  std::uint64_t iterations = 0;
+  std::uint64_t runs = 0;
+  std::uint64_t failed_runs = 0;
+  std::map<std::string, std::uint64_t> classes;  // class name -> runs
+  std::map<std::string, std::map<std::string, std::uint64_t>> classes_by_fuzz;
+  std::map<std::string, std::uint64_t> runs_by_fuzz;
+  std::map<std::string, double> wall_seconds_by_fuzz;  // summed run wall time per setting
+  std::map<std::string, Example> examples;             // failing class name -> example
+  std::vector<SanitizerSummary> sanitizer_reports;
+  std::uint64_t distinct_signatures_dropped = 0;  // beyond the kept maximum
+  // --expect: what the manifest expects, and the verdict.
+  bool expect_checked = false;
+  std::vector<std::string> expected;
+  std::string verdict;               // as-expected | unexpected-failure | not-reproduced
+  std::vector<std::string> notes;    // e.g. "expected class X not seen in N runs (not enough runs)"
+  double wall_seconds = 0;           // sum of run wall times
+  double cpu_seconds = 0;            // sum of child CPU times
+  std::uint64_t harness_errors = 0;  // runs racelab itself failed to carry out
+  std::vector<std::string> harness_error_examples;
+  std::optional<PctBound> pct_bound;  // pct runs that found nothing
+};
+
+struct ReportSettings {
+  std::uint64_t runs = 0;
+  int jobs = 0;
+  std::string fuzz;
+  std::uint64_t seed = 0;
+  double timeout_s = 0;
+  std::string build;
+  bool expect = false;
+  bool until_fail = false;
+};
+
+struct Report {
+  std::string schema = std::string(kReportSchema);
+  std::string racelab_version;
+  ReportSettings settings;
+  std::vector<TargetReport> targets;
+  // The directory sanitizer locations and TargetReport::source are relative
+  // to ("" = unknown: renderers that read sources fall back to their own).
+  std::string source_root;
+  bool interrupted = false;
+  double elapsed_s = 0;
+};
+
+// Whether a report shows anything that makes `racelab run` exit 1.
+bool HasFailures(const Report& r);
+// Whether racelab itself failed to carry out some run (exit 3).
+bool HasHarnessErrors(const Report& r);
+
+}  // namespace racelab

@@ -1,0 +1,305 @@
+// Report <-> JSON (racelab.report/1), with nlohmann::json.
+#include "report/report_json.hpp"
+
+#include <fmt/core.h>
+
+#include <limits>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <type_traits>
+
+namespace racelab {
+
+using nlohmann::json;
+using ordered_json = nlohmann::ordered_json;
+
+namespace {
+
+ordered_json ExampleJson(const Example& e) {
+  ordered_json j;
+  j["run"] = e.run;
+  j["seed"] = e.seed;
+  j["fuzz"] = e.fuzz;
+  j["replay"] = e.replay;
+  j["classes"] = e.classes;
+  j["excerpt"] = e.excerpt;
+  if (e.divergence) {
+    j["divergence"] = {{"line", e.divergence->line},
+                       {"expected", e.divergence->expected},
+                       {"actual", e.divergence->actual},
+                       {"missing_actual", e.divergence->missing_actual},
+                       {"missing_expected", e.divergence->missing_expected}};
+  }
+  if (!e.schedule.empty()) {
+    j["schedule"] = e.schedule;
+    if (e.preemptions) j["preemptions"] = *e.preemptions;
+    j["original_schedule"] = e.original_schedule;
+    if (e.original_preemptions) j["original_preemptions"] = *e.original_preemptions;
+    if (e.reproduced) j["reproduced"] = *e.reproduced;
+    j["explanation"] = e.explanation;
+    if (!e.deadlock.empty()) j["deadlock"] = e.deadlock;
+  }
+  return j;
+}
+
+ordered_json TargetJson(const TargetReport& t) {
+  ordered_json j;
+  j["id"] = t.id;
+  j["build"] = t.build;
+  j["executable"] = t.executable;
+  if (!t.source.empty()) j["source"] = t.source;
+  j["oracle"] = t.oracle;
+  j["iterations"] = t.iterations;
+  j["runs"] = t.runs;
+  j["failed_runs"] = t.failed_runs;
+  j["classes"] = t.classes;
+  j["runs_by_fuzz"] = t.runs_by_fuzz;
+  j["classes_by_fuzz"] = t.classes_by_fuzz;
+  j["wall_seconds_by_fuzz"] = t.wall_seconds_by_fuzz;
+  ordered_json ex = ordered_json::object();
+  for (const auto& [name, e] : t.examples) ex[name] = ExampleJson(e);
+  j["examples"] = ex;
+  ordered_json reps = ordered_json::array();
+  for (const SanitizerSummary& s : t.sanitizer_reports) {
+    reps.push_back({{"kind", s.kind},
+                    {"class", s.cls},
+                    {"signature", s.signature},
+                    {"location", s.location},
+                    {"runs", s.runs},
+                    {"first_run", s.first_run},
+                    {"first_seed", s.first_seed},
+                    {"text", s.text}});
+  }
+  j["sanitizer_reports"] = reps;
+  if (t.distinct_signatures_dropped > 0)
+    j["distinct_signatures_dropped"] = t.distinct_signatures_dropped;
+  if (t.expect_checked) {
+    j["expected"] = t.expected;
+    j["verdict"] = t.verdict;
+  }
+  j["notes"] = t.notes;
+  j["wall_seconds"] = t.wall_seconds;
+  j["cpu_seconds"] = t.cpu_seconds;
+  j["harness_errors"] = t.harness_errors;
+  if (!t.harness_error_examples.empty()) j["harness_error_examples"] = t.harness_error_examples;
+  if (t.pct_bound)
+    j["pct_bound"] = {{"depth", t.pct_bound->depth},
+                      {"runs", t.pct_bound->runs},
+                      {"threads", t.pct_bound->threads},
+                      {"steps", t.pct_bound->steps},
+                      {"probability", t.pct_bound->probability}};
+  return j;
+}
+
+template <typename T>
+struct IsMap : std::false_type {};
+template <typename V>
+struct IsMap<std::map<std::string, V>> : std::true_type {};
+
+// nlohmann converts between number types silently (-1 to 2^64-1, 1.5 to 1,
+// 1e300 to an undefined value): numbers must already have the field's type.
+template <typename T>
+bool HasType(const json& v) {
+  if constexpr (std::is_same_v<T, std::uint64_t>) {
+    return v.is_number_unsigned();
+  } else if constexpr (std::is_same_v<T, int>) {
+    return v.is_number_integer() && v.get<std::int64_t>() >= 0 &&
+           v.get<std::int64_t>() <= std::numeric_limits<int>::max();
+  } else if constexpr (std::is_same_v<T, double>) {
+    return v.is_number();
+  } else if constexpr (IsMap<T>::value) {
+    if (!v.is_object()) return false;
+    for (const auto& [k, e] : v.items())
+      if (!HasType<typename T::mapped_type>(e)) return false;
+    return true;
+  } else {
+    return true;  // strings, booleans, arrays: get<T> itself refuses a wrong type
+  }
+}
+
+template <typename T>
+T Get(const json& j, const char* key, const std::string& where) {
+  auto it = j.find(key);
+  if (it == j.end()) throw std::runtime_error(fmt::format("{}: missing field '{}'", where, key));
+  try {
+    if (HasType<T>(*it)) return it->get<T>();
+  } catch (const json::exception&) {
+  }
+  throw std::runtime_error(fmt::format("{}: field '{}' has the wrong type", where, key));
+}
+
+template <typename T>
+T GetOr(const json& j, const char* key, T fallback, const std::string& where) {
+  if (!j.contains(key)) return fallback;
+  return Get<T>(j, key, where);
+}
+
+Example ParseExample(const json& j, const std::string& where) {
+  Example e;
+  e.run = Get<std::uint64_t>(j, "run", where);
+  e.seed = Get<std::uint64_t>(j, "seed", where);
+  e.fuzz = GetOr<std::string>(j, "fuzz", "", where);
+  e.replay = Get<std::string>(j, "replay", where);
+  e.classes = GetOr<std::vector<std::string>>(j, "classes", {}, where);
+  e.excerpt = GetOr<std::vector<std::string>>(j, "excerpt", {}, where);
+  if (auto it = j.find("divergence"); it != j.end() && it->is_object()) {
+    DivergenceInfo d;
+    d.line = Get<std::uint64_t>(*it, "line", where + ".divergence");
+    d.expected = Get<std::string>(*it, "expected", where + ".divergence");
+    d.actual = Get<std::string>(*it, "actual", where + ".divergence");
+    d.missing_actual = GetOr<bool>(*it, "missing_actual", false, where);
+    d.missing_expected = GetOr<bool>(*it, "missing_expected", false, where);
+    e.divergence = d;
+  }
+  e.schedule = GetOr<std::string>(j, "schedule", "", where);
+  if (!e.schedule.empty()) {
+    e.original_schedule = GetOr<std::string>(j, "original_schedule", e.schedule, where);
+    if (j.contains("preemptions")) e.preemptions = Get<std::uint64_t>(j, "preemptions", where);
+    if (j.contains("original_preemptions"))
+      e.original_preemptions = Get<std::uint64_t>(j, "original_preemptions", where);
+    if (j.contains("reproduced")) e.reproduced = Get<bool>(j, "reproduced", where);
+    e.explanation = GetOr<std::vector<std::string>>(j, "explanation", {}, where);
+    e.deadlock = GetOr<std::vector<std::string>>(j, "deadlock", {}, where);
+  }
+  return e;
+}
+
+TargetReport ParseTarget(const json& j, const std::string& where) {
+  if (!j.is_object()) throw std::runtime_error(where + ": must be an object");
+  TargetReport t;
+  t.id = Get<std::string>(j, "id", where);
+  t.build = Get<std::string>(j, "build", where);
+  t.executable = GetOr<std::string>(j, "executable", "", where);
+  t.source = GetOr<std::string>(j, "source", "", where);
+  t.oracle = GetOr<std::string>(j, "oracle", "", where);
+  t.iterations = GetOr<std::uint64_t>(j, "iterations", 0, where);
+  t.runs = Get<std::uint64_t>(j, "runs", where);
+  t.failed_runs = Get<std::uint64_t>(j, "failed_runs", where);
+  t.classes = Get<std::map<std::string, std::uint64_t>>(j, "classes", where);
+  if (t.failed_runs > t.runs)
+    throw std::runtime_error(
+        fmt::format("{}: failed_runs {} exceeds runs {}", where, t.failed_runs, t.runs));
+  for (const auto& [name, n] : t.classes) {
+    if (!ParseFailureClass(name))
+      throw std::runtime_error(fmt::format("{}: unknown class '{}'", where, name));
+    if (n > t.runs)
+      throw std::runtime_error(
+          fmt::format("{}: classes: '{}' counts {} runs of {}", where, name, n, t.runs));
+  }
+  t.runs_by_fuzz = GetOr<std::map<std::string, std::uint64_t>>(j, "runs_by_fuzz", {}, where);
+  t.wall_seconds_by_fuzz =
+      GetOr<std::map<std::string, double>>(j, "wall_seconds_by_fuzz", {}, where);
+  t.classes_by_fuzz = GetOr<std::map<std::string, std::map<std::string, std::uint64_t>>>(
+      j, "classes_by_fuzz", {}, where);
+  if (auto it = j.find("examples"); it != j.end()) {
+    if (!it->is_object()) throw std::runtime_error(where + ": 'examples' must be an object");
+    for (auto& [name, e] : it->items())
+      t.examples[name] = ParseExample(e, where + ".examples." + name);
+  }
+  if (auto it = j.find("sanitizer_reports"); it != j.end()) {
+    if (!it->is_array()) throw std::runtime_error(where + ": 'sanitizer_reports' must be an array");
+    for (const json& s : *it) {
+      const std::string w = where + ".sanitizer_reports";
+      SanitizerSummary r;
+      r.kind = Get<std::string>(s, "kind", w);
+      r.cls = GetOr<std::string>(s, "class", "", w);
+      r.signature = GetOr<std::string>(s, "signature", "", w);
+      r.location = GetOr<std::string>(s, "location", "", w);
+      r.runs = Get<std::uint64_t>(s, "runs", w);
+      r.first_run = GetOr<std::uint64_t>(s, "first_run", 0, w);
+      r.first_seed = GetOr<std::uint64_t>(s, "first_seed", 0, w);
+      r.text = GetOr<std::vector<std::string>>(s, "text", {}, w);
+      t.sanitizer_reports.push_back(std::move(r));
+    }
+  }
+  t.distinct_signatures_dropped = GetOr<std::uint64_t>(j, "distinct_signatures_dropped", 0, where);
+  if (j.contains("verdict")) {
+    t.expect_checked = true;
+    t.verdict = Get<std::string>(j, "verdict", where);
+    t.expected = GetOr<std::vector<std::string>>(j, "expected", {}, where);
+  }
+  t.notes = GetOr<std::vector<std::string>>(j, "notes", {}, where);
+  t.wall_seconds = GetOr<double>(j, "wall_seconds", 0, where);
+  t.cpu_seconds = GetOr<double>(j, "cpu_seconds", 0, where);
+  t.harness_errors = GetOr<std::uint64_t>(j, "harness_errors", 0, where);
+  t.harness_error_examples =
+      GetOr<std::vector<std::string>>(j, "harness_error_examples", {}, where);
+  if (auto it = j.find("pct_bound"); it != j.end()) {
+    if (!it->is_object()) throw std::runtime_error(where + ": 'pct_bound' must be an object");
+    const std::string w = where + ".pct_bound";
+    PctBound b;
+    b.depth = Get<std::uint64_t>(*it, "depth", w);
+    b.runs = Get<std::uint64_t>(*it, "runs", w);
+    b.threads = Get<std::uint64_t>(*it, "threads", w);
+    b.steps = Get<std::uint64_t>(*it, "steps", w);
+    b.probability = Get<double>(*it, "probability", w);
+    if (!(b.probability >= 0 && b.probability <= 1))
+      throw std::runtime_error(w + ": 'probability' must be from 0 to 1");
+    t.pct_bound = b;
+  }
+  return t;
+}
+
+}  // namespace
+
+std::string RenderJson(const Report& r) {
+  ordered_json j;
+  j["schema"] = r.schema;
+  j["racelab_version"] = r.racelab_version;
+  j["settings"] = {{"runs", r.settings.runs},           {"jobs", r.settings.jobs},
+                   {"fuzz", r.settings.fuzz},           {"seed", r.settings.seed},
+                   {"timeout_s", r.settings.timeout_s}, {"build", r.settings.build},
+                   {"expect", r.settings.expect},       {"until_fail", r.settings.until_fail}};
+  if (!r.source_root.empty()) j["source_root"] = r.source_root;
+  j["interrupted"] = r.interrupted;
+  j["elapsed_s"] = r.elapsed_s;
+  ordered_json ts = ordered_json::array();
+  for (const TargetReport& t : r.targets) ts.push_back(TargetJson(t));
+  j["targets"] = ts;
+  // Program output may hold invalid UTF-8: replace it rather than fail.
+  return j.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+}
+
+Result<Report> ParseReportJson(const std::string& text, const std::string& origin) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return UsageError{fmt::format("{}: not valid JSON (byte {})", origin, e.byte)};
+  } catch (const json::exception& e) {
+    // A number too large for a double ("1e99999") is out_of_range, not parse_error.
+    return UsageError{fmt::format("{}: not valid JSON ({})", origin, e.what())};
+  }
+  try {
+    if (!j.is_object()) return UsageError{origin + ": a report must be a JSON object"};
+    const std::string schema = Get<std::string>(j, "schema", origin);
+    if (schema != kReportSchema)
+      return UsageError{fmt::format("{}: unsupported schema '{}' (this racelab reads {})", origin,
+                                    schema, kReportSchema)};
+    Report r;
+    r.racelab_version = GetOr<std::string>(j, "racelab_version", "", origin);
+    const json s = Get<json>(j, "settings", origin);
+    if (!s.is_object()) return UsageError{origin + ": 'settings' must be an object"};
+    const std::string w = origin + ": settings";
+    r.settings.runs = Get<std::uint64_t>(s, "runs", w);
+    r.settings.jobs = Get<int>(s, "jobs", w);
+    r.settings.fuzz = Get<std::string>(s, "fuzz", w);
+    r.settings.seed = Get<std::uint64_t>(s, "seed", w);
+    r.settings.timeout_s = Get<double>(s, "timeout_s", w);
+    r.settings.build = GetOr<std::string>(s, "build", "", w);
+    r.settings.expect = GetOr<bool>(s, "expect", false, w);
+    r.settings.until_fail = GetOr<bool>(s, "until_fail", false, w);
+    r.source_root = GetOr<std::string>(j, "source_root", "", origin);
+    r.interrupted = GetOr<bool>(j, "interrupted", false, origin);
+    r.elapsed_s = GetOr<double>(j, "elapsed_s", 0, origin);
+    const json ts = Get<json>(j, "targets", origin);
+    if (!ts.is_array()) return UsageError{origin + ": 'targets' must be an array"};
+    for (std::size_t i = 0; i < ts.size(); ++i)
+      r.targets.push_back(ParseTarget(ts[i], fmt::format("{}: targets[{}]", origin, i)));
+    return r;
+  } catch (const std::exception& e) {
+    return UsageError{e.what()};
+  }
+}
+
+}  // namespace racelab

@@ -1,0 +1,103 @@
+// A campaign: many runs of several targets, J at a time, folded into one report.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "report/aggregate.hpp"
+#include "util/fuzz_setting.hpp"
+#include "run/process.hpp"
+#include "report/report.hpp"
+#include "judge/sanitizer_report.hpp"
+#include "run/target.hpp"
+
+namespace racelab {
+
+struct CampaignOptions {
+  std::uint64_t runs = 100;  // per target
+  int jobs = 2;
+  std::vector<FuzzSetting> fuzz{FuzzSetting{}};
+  std::uint64_t seed = 1;
+  std::chrono::milliseconds timeout{30000};
+  std::size_t output_cap = 16u << 20;
+  bool until_fail = false;  // stop a target after its first failing run
+  std::vector<std::string> base_env;
+  std::string suppressions_file;
+  SanitizerOptions sanitizer;
+  // Controlled runs (docs/scheduling.md): the time to shrink each failing class's
+  // schedule (0 = no shrinking), and whether each first failure is replayed twice.
+  double shrink_seconds = 5;
+  bool check_determinism = true;
+};
+
+// Live counters for a progress line.
+struct Progress {
+  std::uint64_t done = 0;
+  std::uint64_t total = 0;
+  std::uint64_t failed = 0;
+  std::map<std::string, std::uint64_t> failures_by_class;
+  std::string current;  // label of a target in progress
+};
+
+// The command that replays run `seed` of target t with fuzz f.
+std::string ReplayCommand(const Target& t, std::uint64_t seed, const FuzzSetting& f);
+// The command that replays a controlled run of target t from its schedule.
+std::string ScheduleReplayCommand(const Target& t, const std::string& schedule);
+
+// The ProcessSpec of one run: argv, explicit environment, limits; with a
+// schedule, RACELAB_SCHEDULE and RACELAB_SCHEDULE_MODE (exact or guide).
+ProcessSpec MakeSpec(const Target& t, const CampaignOptions& o, const FuzzSetting& f,
+                     std::uint64_t seed, const std::string& schedule = "",
+                     const std::string& schedule_mode = "");
+
+// The settings target t runs with: each `pct:D` without K becomes `pct:D:K`, K the
+// steps of one `random` run with the campaign's first seed (1000 when that run
+// reports none), so every run is a function of its seed. One run at most.
+std::vector<FuzzSetting> CalibrateFuzz(ProcessRunner& runner, const Target& t,
+                                       const CampaignOptions& o);
+
+// After the runs of a controlled campaign: each first failure per class is
+// replayed twice from its schedule (Example::reproduced) and its schedule shrunk
+// (options.shrink_seconds per class), `jobs` at a time. Updates `reports`
+// (parallel to `targets`). `cancelled` stops it early.
+void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
+                                const std::vector<Target>& targets,
+                                const std::vector<std::vector<FuzzSetting>>& fuzz,
+                                std::vector<TargetReport>& reports,
+                                const std::atomic<bool>* cancelled = nullptr,
+                                const std::function<void(const std::string&)>& status = {});
+
+class Campaign {
+ public:
+  Campaign(ProcessRunner& runner, CampaignOptions options, std::vector<Target> targets);
+  // Runs everything (blocking) and returns one report per target, in target
+  // order. After Cancel(), returns promptly with the finished runs only.
+  std::vector<TargetReport> Run();
+  // Stops starting runs and kills the running ones. Thread-safe.
+  void Cancel();
+  bool cancelled() const { return cancelled_.load(); }
+  Progress progress() const;
+
+ private:
+  void Worker();
+
+  ProcessRunner& runner_;
+  CampaignOptions options_;
+  std::vector<Target> targets_;
+  std::vector<std::unique_ptr<TargetAggregator>> aggregators_;
+  std::vector<std::vector<FuzzSetting>> fuzz_;  // per target, calibrated
+  std::vector<std::atomic<bool>> target_done_;  // --until-fail reached
+  std::atomic<std::uint64_t> next_{0};
+  std::atomic<bool> cancelled_{false};
+  mutable std::mutex mu_;  // guards aggregators_ and progress_
+  Progress progress_;
+};
+
+}  // namespace racelab

@@ -1,0 +1,106 @@
+// Builds each child's environment explicitly; nothing passes through a shell.
+#include "run/child_env.hpp"
+
+#include <fmt/core.h>
+
+#include <utility>
+
+#ifndef RACELAB_TSAN_REQUIRED
+#define RACELAB_TSAN_REQUIRED ""
+#endif
+#ifndef RACELAB_TSAN_DEFAULTS
+#define RACELAB_TSAN_DEFAULTS ""
+#endif
+
+extern char** environ;
+
+namespace racelab {
+namespace {
+
+// Splits "a=1:b=2 c=3" into ordered (name, value) pairs.
+std::vector<std::pair<std::string, std::string>> SplitOptions(const std::string& s) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t j = s.find_first_of(": \t\n", i);
+    if (j == std::string::npos) j = s.size();
+    std::string item = s.substr(i, j - i);
+    if (!item.empty()) {
+      const std::size_t eq = item.find('=');
+      if (eq == std::string::npos)
+        out.emplace_back(item, "");
+      else
+        out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+bool StartsWith(const std::string& s, std::string_view p) {
+  return s.compare(0, p.size(), p) == 0;
+}
+
+}  // namespace
+
+std::string MergeTsanOptions(const std::string& user, const std::string& required,
+                             const std::string& defaults) {
+  auto merged = SplitOptions(user);
+  auto find = [&](const std::string& name) {
+    for (auto& kv : merged)
+      if (kv.first == name) return &kv;
+    return static_cast<std::pair<std::string, std::string>*>(nullptr);
+  };
+  for (auto& [name, value] : SplitOptions(required)) {
+    if (auto* kv = find(name))
+      kv->second = value;
+    else
+      merged.emplace_back(name, value);
+  }
+  for (auto& [name, value] : SplitOptions(defaults))
+    if (!find(name)) merged.emplace_back(name, value);
+  std::string out;
+  for (auto& [name, value] : merged) {
+    if (!out.empty()) out += ':';
+    out += name + "=" + value;
+  }
+  return out;
+}
+
+std::vector<std::string> CurrentEnvironment() {
+  std::vector<std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
+  return env;
+}
+
+std::vector<std::string> BuildChildEnv(const std::vector<std::string>& base, const RunParams& p,
+                                       bool tsan, const std::string& suppressions_file) {
+  std::vector<std::string> env;
+  env.reserve(base.size() + 5);
+  std::string user_tsan;
+  for (const std::string& kv : base) {
+    if (StartsWith(kv, "RACELAB_")) continue;  // the protocol is racelab's to set
+    if (StartsWith(kv, "TSAN_OPTIONS=")) {
+      user_tsan = kv.substr(13);
+      if (tsan) continue;
+    }
+    env.push_back(kv);
+  }
+  if (p.iterations != 0) env.push_back(fmt::format("RACELAB_ITERATIONS={}", p.iterations));
+  if (p.threads != 0) env.push_back(fmt::format("RACELAB_THREADS={}", p.threads));
+  env.push_back("RACELAB_FUZZ=" + p.fuzz.ToString());
+  env.push_back(fmt::format("RACELAB_SEED={}", p.seed));
+  if (!p.schedule.empty()) {
+    env.push_back("RACELAB_SCHEDULE=" + p.schedule);
+    env.push_back("RACELAB_SCHEDULE_MODE=" + (p.schedule_mode.empty() ? "exact" : p.schedule_mode));
+  }
+  if (tsan) {
+    std::string defaults = RACELAB_TSAN_DEFAULTS;
+    if (!suppressions_file.empty())
+      defaults += (defaults.empty() ? "" : ":") + std::string("suppressions=") + suppressions_file;
+    env.push_back("TSAN_OPTIONS=" + MergeTsanOptions(user_tsan, RACELAB_TSAN_REQUIRED, defaults));
+  }
+  return env;
+}
+
+}  // namespace racelab

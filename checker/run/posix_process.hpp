@@ -1,0 +1,32 @@
+// ProcessRunner on POSIX: posix_spawn, a process group per run, pipes read with poll.
+#pragma once
+
+#include <atomic>
+
+#include "run/process.hpp"
+
+namespace racelab {
+
+class PosixProcessRunner final : public ProcessRunner {
+ public:
+  // With reap_orphans, racelab becomes the child subreaper of everything it
+  // starts (prctl PR_SET_CHILD_SUBREAPER), so a grandchild that left its
+  // process group (setsid) is re-parented to racelab when its parent dies and
+  // is then killed and reaped instead of surviving the run.
+  explicit PosixProcessRunner(bool reap_orphans = true);
+  ~PosixProcessRunner() override;
+  PosixProcessRunner(const PosixProcessRunner&) = delete;
+  PosixProcessRunner& operator=(const PosixProcessRunner&) = delete;
+
+  // Never throws for a lack of resources (descriptors, processes): that run is
+  // kSpawnFailed with the errno, a harness error rather than the program's.
+  ProcessResult Run(const ProcessSpec& spec) override;
+  void CancelAll() override;
+
+ private:
+  bool reap_orphans_;
+  int cancel_fd_ = -1;  // eventfd, readable once CancelAll was called
+  std::atomic<bool> cancelled_{false};
+};
+
+}  // namespace racelab

@@ -1,0 +1,36 @@
+// A target: one program racelab runs many times, and how its output is judged.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "run/manifest.hpp"
+
+namespace racelab {
+
+struct Target {
+  // Manifest id, or the path as the user gave it.
+  std::string id;
+  std::string executable;
+  // Set for manifest targets; a path target has no build flavour.
+  std::optional<Build> build;
+  const Variant* variant = nullptr;  // null for path targets
+  OracleKind oracle = OracleKind::kExitStatus;
+  std::uint64_t iterations = 0;  // RACELAB_ITERATIONS (0: unset)
+  std::uint64_t threads = 0;     // RACELAB_THREADS (0: unset)
+  double exact = 0;
+  double tolerance = 0;
+  // Whether the program is TSan-instrumented: racelab then sets TSAN_OPTIONS.
+  bool tsan = false;
+
+  // "p1s2/tsan", or the path.
+  std::string Label() const;
+  std::string BuildName() const { return build ? std::string(Name(*build)) : "path"; }
+};
+
+// Shell-quotes one word for a replay line a user can paste.
+std::string ShellQuote(const std::string& word);
+
+}  // namespace racelab
