@@ -16,11 +16,11 @@
 #include <thread>
 
 #include "bench_context.hpp"
-#include "run/child_env.hpp"
 #include "cli/cli.hpp"
+#include "run/child_env.hpp"
+#include "run/signal_watch.hpp"
 #include "util/file_util.hpp"
 #include "util/fuzz_setting.hpp"
-#include "run/signal_watch.hpp"
 #include "util/text_util.hpp"
 
 #ifndef RACELAB_VERSION

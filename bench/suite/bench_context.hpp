@@ -12,8 +12,8 @@
 
 #include "bench_report.hpp"
 #include "bench_spawn.hpp"
-#include "run/campaign.hpp"
 #include "judge/classify.hpp"
+#include "run/campaign.hpp"
 #include "run/manifest.hpp"
 #include "run/target.hpp"
 

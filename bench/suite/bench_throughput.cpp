@@ -17,9 +17,9 @@
 
 #include "bench_context.hpp"
 #include "bench_svg.hpp"
-#include "util/file_util.hpp"
-#include "run/posix_process.hpp"
 #include "report/report_json.hpp"
+#include "run/posix_process.hpp"
+#include "util/file_util.hpp"
 
 namespace racelab {
 namespace {

@@ -20,18 +20,18 @@
 #include <thread>
 
 #include "bench.hpp"
+#include "controlled/replay.hpp"
+#include "controlled/shrink.hpp"
+#include "report/expectations.hpp"
+#include "report/renderer.hpp"
+#include "report/report_json.hpp"
 #include "run/campaign.hpp"
 #include "run/child_env.hpp"
-#include "report/expectations.hpp"
-#include "util/file_util.hpp"
-#include "util/fuzz_setting.hpp"
 #include "run/manifest.hpp"
 #include "run/posix_process.hpp"
-#include "report/renderer.hpp"
-#include "controlled/replay.hpp"
-#include "report/report_json.hpp"
-#include "controlled/shrink.hpp"
 #include "run/signal_watch.hpp"
+#include "util/file_util.hpp"
+#include "util/fuzz_setting.hpp"
 #include "util/text_util.hpp"
 
 #ifndef RACELAB_VERSION

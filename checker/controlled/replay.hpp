@@ -5,9 +5,9 @@
 #include <string_view>
 #include <vector>
 
-#include "run/campaign.hpp"
 #include "judge/classify.hpp"
 #include "judge/result.hpp"
+#include "run/campaign.hpp"
 
 namespace racelab {
 

@@ -3,8 +3,8 @@
 
 #include <support/schedule.hpp>
 
-#include "report/aggregate.hpp"
 #include "judge/classify.hpp"
+#include "report/aggregate.hpp"
 
 namespace racelab {
 namespace {

@@ -8,10 +8,10 @@
 #include <functional>
 #include <string>
 
-#include "run/campaign.hpp"
 #include "judge/failure_class.hpp"
-#include "report/report.hpp"
 #include "judge/sched_trailer.hpp"
+#include "report/report.hpp"
+#include "run/campaign.hpp"
 
 namespace racelab {
 

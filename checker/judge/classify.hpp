@@ -7,9 +7,9 @@
 
 #include "judge/failure_class.hpp"
 #include "judge/oracle.hpp"
-#include "run/process.hpp"
 #include "judge/sanitizer_report.hpp"
 #include "judge/sched_trailer.hpp"
+#include "run/process.hpp"
 #include "run/target.hpp"
 
 namespace racelab {

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "judge/classify.hpp"
-#include "util/fuzz_setting.hpp"
 #include "report/report.hpp"
 #include "run/target.hpp"
+#include "util/fuzz_setting.hpp"
 
 namespace racelab {
 

@@ -1,8 +1,8 @@
 // --expect: compares what a campaign saw with what the manifest expects.
 #pragma once
 
-#include "run/manifest.hpp"
 #include "report/report.hpp"
+#include "run/manifest.hpp"
 
 namespace racelab {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "report/report.hpp"
 #include "judge/result.hpp"
+#include "report/report.hpp"
 
 namespace racelab {
 

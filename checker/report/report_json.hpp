@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "report/report.hpp"
 #include "judge/result.hpp"
+#include "report/report.hpp"
 
 namespace racelab {
 

@@ -8,8 +8,8 @@
 #include <set>
 #include <thread>
 
-#include "run/child_env.hpp"
 #include "controlled/shrink.hpp"
+#include "run/child_env.hpp"
 
 namespace racelab {
 

@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "report/aggregate.hpp"
-#include "util/fuzz_setting.hpp"
-#include "run/process.hpp"
-#include "report/report.hpp"
 #include "judge/sanitizer_report.hpp"
+#include "report/aggregate.hpp"
+#include "report/report.hpp"
+#include "run/process.hpp"
 #include "run/target.hpp"
+#include "util/fuzz_setting.hpp"
 
 namespace racelab {
 

@@ -11,10 +11,10 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "run/child_env.hpp"
-#include "run/posix_process.hpp"
 #include "proc_util.hpp"
 #include "racelab_command.hpp"
+#include "run/child_env.hpp"
+#include "run/posix_process.hpp"
 
 namespace racelab {
 namespace {

@@ -9,12 +9,12 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "controlled/shrink.hpp"
+#include "racelab_command.hpp"
 #include "run/campaign.hpp"
 #include "run/child_env.hpp"
 #include "run/manifest.hpp"
 #include "run/posix_process.hpp"
-#include "racelab_command.hpp"
-#include "controlled/shrink.hpp"
 
 namespace racelab {
 namespace {

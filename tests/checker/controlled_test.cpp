@@ -8,11 +8,11 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "run/campaign.hpp"
 #include "fake_process.hpp"
 #include "report/renderer.hpp"
 #include "report/report_json.hpp"
 #include "report/stats.hpp"
+#include "run/campaign.hpp"
 
 namespace racelab {
 namespace {

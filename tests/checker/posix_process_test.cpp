@@ -7,8 +7,8 @@
 #include <string>
 #include <thread>
 
-#include "run/posix_process.hpp"
 #include "proc_util.hpp"
+#include "run/posix_process.hpp"
 
 namespace racelab {
 namespace {

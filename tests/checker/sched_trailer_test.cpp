@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "judge/classify.hpp"
 #include "fake_process.hpp"
+#include "judge/classify.hpp"
 #include "judge/oracle.hpp"
 
 namespace racelab {

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "judge/classify.hpp"
-#include "util/file_util.hpp"
 #include "report/report_json.hpp"
+#include "util/file_util.hpp"
 #include "util/text_util.hpp"
 
 namespace racelab {

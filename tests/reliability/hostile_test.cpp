@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "proc_util.hpp"
 #include "run/child_env.hpp"
 #include "run/posix_process.hpp"
-#include "proc_util.hpp"
 #include "util/text_util.hpp"
 
 namespace racelab {

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "proc_util.hpp"
 #include "run/campaign.hpp"
 #include "run/child_env.hpp"
 #include "run/posix_process.hpp"
-#include "proc_util.hpp"
 
 namespace racelab {
 namespace {

@@ -7,10 +7,10 @@
 #include <cstdlib>
 #include <string>
 
+#include "controlled/replay.hpp"
 #include "judge/oracle.hpp"
 #include "render_test_util.hpp"
 #include "report/renderer.hpp"
-#include "controlled/replay.hpp"
 
 namespace racelab {
 namespace {

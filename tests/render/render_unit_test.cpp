@@ -7,10 +7,10 @@
 #include <set>
 #include <string>
 
+#include "controlled/replay.hpp"
 #include "judge/oracle.hpp"
 #include "render_test_util.hpp"
 #include "report/renderer.hpp"
-#include "controlled/replay.hpp"
 #include "report/report_json.hpp"
 #include "report/report_view.hpp"
 #include "util/text_util.hpp"
