@@ -96,6 +96,50 @@ TEST(RacelabCli, BadInputExitsTwoWithOneLineNamingTheProblem) {
   }
 }
 
+// Boost guesses a prefix as the option it abbreviates; racelab does not: `--form json`
+// taken for --format would be quietly ignored when pairing --format with --out.
+TEST(RacelabCli, RefusesAbbreviatedOptionsInEveryCommand) {
+  const std::string out = TempPath("abbrev.json");
+  struct Case {
+    std::vector<std::string> args;
+    std::string mentions;
+  };
+  const Case cases[] = {
+      {{"run", FIXTURE_PROGRAM, "--runs", "2", "--form", "json"}, "--form"},
+      {{"run", FIXTURE_PROGRAM, "--runs", "2", "--form=json", "--out", out}, "--form"},
+      {{"list", "--manif", "m.json"}, "--manif"},
+      {{"replay", FIXTURE_PROGRAM, "--se", "1"}, "--se"},
+      {{"report", "r.json", "--form", "json"}, "--form"},
+      {{"bench", "--jobs-s", "2", "no-such-experiment"}, "--jobs-s"},
+  };
+  for (const Case& c : cases) {
+    const ProcessResult r = RunRacelab(c.args);
+    std::string joined;
+    for (const auto& a : c.args) joined += a + " ";
+    EXPECT_EQ(r.exit_code, 2) << joined << r.err;
+    EXPECT_EQ(Lines(r.err), 1) << joined << r.err;
+    EXPECT_NE(r.err.find(c.mentions), std::string::npos) << joined << r.err;
+    EXPECT_EQ(r.out, "") << joined;
+  }
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+// A file with the execute bit that the kernel cannot execute (here: text, as /etc/hostname
+// is) is the user's mistake, found before any run: exit 2, one line naming file and reason.
+TEST(RacelabCli, AFileTheSystemCannotExecuteIsBadInput) {
+  const std::string text_file = TempPath("hostname");
+  std::ofstream(text_file) << "buildhost\n";
+  std::filesystem::permissions(text_file, std::filesystem::perms::owner_all |
+                                              std::filesystem::perms::group_read |
+                                              std::filesystem::perms::group_exec);
+  const ProcessResult r = RunRacelab({"run", text_file, "--runs", "3", "--no-progress"});
+  EXPECT_EQ(r.exit_code, 2) << r.err << r.out;
+  EXPECT_EQ(Lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find(text_file), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("exec format error"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
 TEST(RacelabCli, JudgesAPathWithTheSumSequenceOracle) {
   const std::string out = TempPath("sum.json");
   ProcessResult r = RunRacelab({"run", FIXTURE_PROGRAM, "--oracle", "sum-sequence", "--runs", "20",

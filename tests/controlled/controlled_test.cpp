@@ -5,7 +5,9 @@
 
 #include <fmt/core.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "fake_process.hpp"
@@ -187,6 +189,41 @@ TEST(ControlledCampaign, ReproducedIsFalseWhenAReplayDiffers) {
   EXPECT_FALSE(*dl.reproduced);
   EXPECT_EQ(dl.schedule, dl.original_schedule);  // no shrinking
   EXPECT_EQ(replays.load(), 2);
+}
+
+// racelab failing to start a replay says nothing about the program: the example is neither
+// reproduced nor not, and the report says why.
+TEST(ControlledCampaign, ReproducedIsUnknownWhenAReplayCannotStart) {
+  FakeProcessRunner fake([&](const ProcessSpec& s) {
+    if (EnvOf(s, "RACELAB_SCHEDULE_MODE") == "exact") {
+      ProcessResult r;
+      r.termination = Termination::kSpawnFailed;
+      r.spawn_error = EMFILE;
+      return r;
+    }
+    return FakeControlled(s);
+  });
+  CampaignOptions o = ControlledOptions("pct:3", 1);
+  o.seed = 101;
+  o.shrink_seconds = 0;
+  Report r;
+  r.settings.fuzz = "pct:3";
+  r.targets = Campaign(fake, o, {PathTarget()}).Run();
+  const std::string text = (*MakeRenderer("text"))->Render(r);
+  EXPECT_EQ(text.find("reproduced: NO"), std::string::npos) << text;
+  EXPECT_NE(text.find("reproduced: unknown"), std::string::npos) << text;
+  EXPECT_NE(text.find(std::strerror(EMFILE)), std::string::npos) << text;
+
+  const std::string json = RenderJson(r);
+  const auto j = nlohmann::json::parse(json);
+  const auto& e = j["targets"][0]["examples"]["deadlock"];
+  EXPECT_EQ(e["reproduced"], "unknown") << e.dump();
+  ASSERT_TRUE(e.contains("reproduce_error")) << e.dump();
+  EXPECT_NE(e["reproduce_error"].get<std::string>().find(std::strerror(EMFILE)),
+            std::string::npos);
+  auto back = ParseReportJson(json, "r.json");
+  ASSERT_TRUE(back) << back.error().what;
+  EXPECT_EQ(RenderJson(*back), json);
 }
 
 TEST(ControlledCampaign, CleanPctRunsGiveTheBound) {
