@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/program_options.hpp>
-#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -17,6 +16,7 @@
 
 #include "bench_context.hpp"
 #include "cli/cli.hpp"
+#include "cli/options.hpp"
 #include "run/child_env.hpp"
 #include "run/signal_watch.hpp"
 #include "util/file_util.hpp"
@@ -38,68 +38,11 @@ namespace {
 
 constexpr const char* kExperiments[] = {"timing", "scaling", "detection", "throughput"};
 
-struct BenchUsage : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// Messages quote what the user typed, or what a program printed: one line, and harmless
-// to the terminal they are shown on.
-std::string OneLine(const std::string& message) {
-  std::string flat;
-  for (const char c : message) flat += c == '\n' ? std::string("\\n") : std::string(1, c);
-  return TerminalSafe(flat);
-}
-
-std::uint64_t Count(const std::string& opt, const std::string& text, std::uint64_t min,
-                    std::uint64_t max) {
-  std::uint64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < min || v > max)
-    throw BenchUsage(
-        fmt::format("{}: expected a whole number from {} to {}, got '{}'", opt, min, max, text));
-  return v;
-}
-
-std::vector<std::uint64_t> CountList(const std::string& opt, const std::string& text,
-                                     std::uint64_t min, std::uint64_t max) {
-  std::vector<std::uint64_t> out;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t comma = text.find(',', pos);
-    if (comma == std::string::npos) comma = text.size();
-    out.push_back(Count(opt, text.substr(pos, comma - pos), min, max));
-    pos = comma + 1;
-  }
-  return out;
-}
-
-// A comma-separated list of non-empty words.
-std::vector<std::string> Words(const std::string& opt, const std::string& list) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos <= list.size()) {
-    std::size_t comma = list.find(',', pos);
-    if (comma == std::string::npos) comma = list.size();
-    out.push_back(list.substr(pos, comma - pos));
-    if (out.back().empty()) throw BenchUsage(fmt::format("{}: an empty item in '{}'", opt, list));
-    pos = comma + 1;
-  }
-  return out;
-}
-
-double PositiveSeconds(const std::string& opt, const std::string& text) {
-  double v = 0;
-  try {
-    std::size_t used = 0;
-    v = std::stod(text, &used);
-    if (used != text.size()) throw std::invalid_argument("trailing");
-  } catch (const std::exception&) {
-    throw BenchUsage(fmt::format("{}: expected a number of seconds, got '{}'", opt, text));
-  }
-  if (!(v > 0) || v > 3600)
-    throw BenchUsage(fmt::format("{}: must be more than 0 and at most 3600, got '{}'", opt, text));
-  return v;
-}
+using cli::CountListOption;
+using cli::CountOption;
+using cli::SecondsOption;
+using cli::Usage;
+using cli::WordListOption;
 
 // The one options table: each option declared once with its default and help.
 po::options_description Options() {
@@ -109,9 +52,9 @@ po::options_description Options() {
       "(runs and time to the first failure per fuzz setting), throughput (runs/s against xargs,\n"
       "GNU parallel, Go's stress and a shell loop; --jobs; peak memory) or all (the default).\n\n"
       "options");
+  cli::AddHelpOption(d);
   // clang-format off
   d.add_options()
-      ("help,h", "this help")
       ("experiment", po::value<std::string>()->default_value("all")->value_name("E"),
        "the experiment (positional)")
       ("quick", po::bool_switch(), "a smoke test: small sizes, one repetition, under a minute in all")
@@ -159,12 +102,9 @@ po::options_description Options() {
       ("stress-seconds", po::value<std::string>()->default_value("5.5")->value_name("S"),
        "throughput: how long Go's stress runs (it prints its count every 5 s)")
       ("memory-runs", po::value<std::string>()->default_value("1000,10000")->value_name("A,B"),
-       "throughput: run counts compared for racelab's peak memory (--quick: 100,1000)")
-      ("bin-dir", po::value<std::string>()->value_name("DIR"),
-       "where the specimens are built; default: racelab's own directory")
-      ("manifest", po::value<std::string>()->value_name("FILE"),
-       "the specimen manifest; default: DIR/variants/manifest.json");
+       "throughput: run counts compared for racelab's peak memory (--quick: 100,1000)");
   // clang-format on
+  cli::AddLocationOptions(d);
   return d;
 }
 
@@ -172,41 +112,45 @@ BenchSettings ParseSettings(const po::variables_map& vm) {
   BenchSettings s;
   s.quick = vm["quick"].as<bool>();
   if (vm.count("reps"))
-    s.reps = static_cast<int>(Count("--reps", vm["reps"].as<std::string>(), 1, 1000));
-  s.seed = Count("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX / 4);
-  s.timing_n = Count("--timing-n", vm["timing-n"].as<std::string>(), 1, 10'000'000);
+    s.reps = static_cast<int>(CountOption("--reps", vm["reps"].as<std::string>(), 1, 1000));
+  s.seed = CountOption("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX / 4);
+  s.timing_n = CountOption("--timing-n", vm["timing-n"].as<std::string>(), 1, 10'000'000);
   s.seed_structure = !vm["no-seed-structure"].as<bool>();
   if (vm.count("scaling-n"))
-    s.scaling_n = Count("--scaling-n", vm["scaling-n"].as<std::string>(), 1, 100'000'000'000);
-  s.threads = CountList("--threads", vm["threads"].as<std::string>(), 1, 256);
-  s.loss_runs = Count("--loss-runs", vm["loss-runs"].as<std::string>(), 1, 100000);
-  s.ranges = Count("--ranges", vm["ranges"].as<std::string>(), 1, 10000);
-  s.cap = Count("--cap", vm["cap"].as<std::string>(), 1, 1'000'000);
+    s.scaling_n = CountOption("--scaling-n", vm["scaling-n"].as<std::string>(), 1, 100'000'000'000);
+  s.threads = CountListOption("--threads", vm["threads"].as<std::string>(), 1, 256);
+  s.loss_runs = CountOption("--loss-runs", vm["loss-runs"].as<std::string>(), 1, 100000);
+  s.ranges = CountOption("--ranges", vm["ranges"].as<std::string>(), 1, 10000);
+  s.cap = CountOption("--cap", vm["cap"].as<std::string>(), 1, 1'000'000);
   if (vm.count("fuzz")) {
     s.fuzz = vm["fuzz"].as<std::vector<std::string>>();
     for (const std::string& f : s.fuzz) {
       auto parsed = ParseFuzzList(f);
-      if (!parsed) throw BenchUsage("--fuzz: " + parsed.error().what);
+      if (!parsed) throw Usage("--fuzz: " + parsed.error().what);
     }
   }
-  if (vm.count("specimens")) s.specimens = Words("--specimens", vm["specimens"].as<std::string>());
+  if (vm.count("specimens"))
+    s.specimens = WordListOption("--specimens", vm["specimens"].as<std::string>());
   if (vm.count("jobs"))
-    s.jobs = static_cast<int>(Count("--jobs", vm["jobs"].as<std::string>(), 1, 256));
-  s.runs = Count("--runs", vm["runs"].as<std::string>(), 1, 10'000'000);
-  s.tsan_runs = Count("--tsan-runs", vm["tsan-runs"].as<std::string>(), 1, 10'000'000);
+    s.jobs = static_cast<int>(CountOption("--jobs", vm["jobs"].as<std::string>(), 1, 256));
+  s.runs = CountOption("--runs", vm["runs"].as<std::string>(), 1, 10'000'000);
+  s.tsan_runs = CountOption("--tsan-runs", vm["tsan-runs"].as<std::string>(), 1, 10'000'000);
   s.jobs_sweep.clear();
-  for (std::uint64_t j : CountList("--jobs-sweep", vm["jobs-sweep"].as<std::string>(), 1, 256))
+  for (std::uint64_t j :
+       CountListOption("--jobs-sweep", vm["jobs-sweep"].as<std::string>(), 1, 256))
     s.jobs_sweep.push_back(static_cast<int>(j));
-  for (const std::string& t : Words("--tools", vm["tools"].as<std::string>())) {
+  for (const std::string& t : WordListOption("--tools", vm["tools"].as<std::string>())) {
     static const char* const known[] = {"racelab", "xargs", "parallel", "stress", "sh"};
     if (std::find(std::begin(known), std::end(known), t) == std::end(known))
-      throw BenchUsage(
+      throw Usage(
           fmt::format("--tools: expected racelab, xargs, parallel, stress or sh, got '{}'", t));
     s.tools.push_back(t);
   }
-  s.stress_seconds = PositiveSeconds("--stress-seconds", vm["stress-seconds"].as<std::string>());
-  const auto mem = CountList("--memory-runs", vm["memory-runs"].as<std::string>(), 1, 10'000'000);
-  if (mem.size() != 2) throw BenchUsage("--memory-runs: expected two counts A,B");
+  s.stress_seconds =
+      SecondsOption("--stress-seconds", vm["stress-seconds"].as<std::string>(), 3600);
+  const auto mem =
+      CountListOption("--memory-runs", vm["memory-runs"].as<std::string>(), 1, 10'000'000);
+  if (mem.size() != 2) throw Usage("--memory-runs: expected two counts A,B");
   s.memory_small = mem[0];
   s.memory_large = mem[1];
   return s;
@@ -222,20 +166,13 @@ std::string PlotPath(const std::string& plot, const std::string& experiment, boo
 
 int Run(const std::vector<std::string>& args) {
   const po::options_description d = Options();
-  if (std::any_of(args.begin(), args.end(),
-                  [](const std::string& a) { return a == "--help" || a == "-h"; })) {
-    std::cout << d << "\n";
+  if (cli::WantsHelp(args)) {
+    cli::PrintHelp(std::cout, d);
     return kExitOk;
   }
   po::positional_options_description pos;
   pos.add("experiment", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(d).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw BenchUsage(e.what());
-  }
+  const po::variables_map vm = cli::Parse(args, d, pos).vm;
   const std::string experiment = vm["experiment"].as<std::string>();
   std::vector<std::string> chosen;
   if (experiment == "all") {
@@ -244,12 +181,12 @@ int Run(const std::vector<std::string>& args) {
              std::end(kExperiments)) {
     chosen.push_back(experiment);
   } else {
-    throw BenchUsage(fmt::format(
+    throw Usage(fmt::format(
         "unknown experiment '{}' (use timing, scaling, detection, throughput or all)", experiment));
   }
   const std::string format = vm["format"].as<std::string>();
   if (format != "text" && format != "json")
-    throw BenchUsage(fmt::format("--format: expected text or json, got '{}'", format));
+    throw Usage(fmt::format("--format: expected text or json, got '{}'", format));
 
   BenchContext ctx;
   ctx.settings = ParseSettings(vm);
@@ -257,27 +194,20 @@ int Run(const std::vector<std::string>& args) {
   const std::string out = vm.count("out") ? vm["out"].as<std::string>() : "";
   const std::string plot = vm.count("plot") ? vm["plot"].as<std::string>() : "";
   if (!out.empty())
-    if (std::string why = CheckWritable(out); !why.empty()) throw BenchUsage("--out: " + why);
+    if (std::string why = CheckWritable(out); !why.empty()) throw Usage("--out: " + why);
   for (const std::string& e : chosen)
     if (!plot.empty())
       if (std::string why = CheckWritable(PlotPath(plot, e, chosen.size() > 1)); !why.empty())
-        throw BenchUsage("--plot: " + why);
+        throw Usage("--plot: " + why);
 
-  ctx.bin_dir = vm.count("bin-dir") ? vm["bin-dir"].as<std::string>() : SelfDirectory();
-  if (vm.count("manifest")) {
-    ctx.manifest_path = vm["manifest"].as<std::string>();
-  } else {
-    const std::string beside = ctx.bin_dir + "/variants/manifest.json";
-    const std::string source = std::string(RACELAB_SOURCE_DIR) + "/variants/manifest.json";
-    ctx.manifest_path =
-        fs::exists(beside) || std::string(RACELAB_SOURCE_DIR).empty() ? beside : source;
-  }
-  auto manifest = LoadManifest(ctx.manifest_path);
-  if (!manifest) throw BenchUsage(manifest.error().what);
-  ctx.manifest = std::move(manifest).value();
+  const cli::Locations loc = cli::Locate(vm);
+  ctx.bin_dir = loc.bin_dir;
+  ctx.manifest_path = loc.manifest;
+  ctx.suppressions = loc.suppressions;
+  ctx.manifest = cli::LoadManifestOrThrow(loc.manifest);
   for (const std::string& id : ctx.settings.specimens)
     if (ctx.manifest.Find(id) == nullptr)
-      throw BenchUsage(fmt::format("--specimens: '{}' is not in the manifest", id));
+      throw Usage(fmt::format("--specimens: '{}' is not in the manifest", id));
   // Every specimen an experiment needs must be built: a missing one is bad input, found now
   // rather than minutes into the run.
   try {
@@ -297,10 +227,8 @@ int Run(const std::vector<std::string>& args) {
       for (const auto& [id, b] : need) ctx.MakeTarget(id, b, 0, 0);
     }
   } catch (const BenchError& e) {
-    throw BenchUsage(e.what());
+    throw Usage(e.what());
   }
-  const std::string supp = ctx.bin_dir + "/sanitize/tsan.supp";
-  if (fs::exists(supp)) ctx.suppressions = fs::absolute(supp).string();
   ctx.self_exe = fs::read_symlink("/proc/self/exe").string();
   ctx.base_env = CurrentEnvironment();
   ctx.cores = std::max(1u, std::thread::hardware_concurrency());
@@ -376,7 +304,7 @@ int Run(const std::vector<std::string>& args) {
 int CmdBench(const std::vector<std::string>& args) {
   try {
     return Run(args);
-  } catch (const BenchUsage& e) {
+  } catch (const Usage& e) {
     std::cerr << "racelab: " << OneLine(e.what()) << "\n";
     return kExitUsage;
   }

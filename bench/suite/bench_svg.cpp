@@ -18,7 +18,7 @@ constexpr const char* kPalette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
 constexpr int kPaletteSize = 8;
 
 std::string Esc(const std::string& s) {
-  return XmlEscape(ToValidUtf8(s));
+  return XmlEscape(s);
 }
 
 std::string Header(int w, int h, const std::string& title, const std::string& subtitle) {

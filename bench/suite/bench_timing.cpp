@@ -9,6 +9,7 @@
 
 #include "bench_context.hpp"
 #include "bench_svg.hpp"
+#include "util/number.hpp"
 
 namespace racelab {
 namespace {
@@ -48,13 +49,7 @@ std::uint64_t LastStep(const std::string& out) {
     const std::size_t eq = line.find(" = ");
     if (plus != std::string_view::npos && eq != std::string_view::npos && eq > plus) {
       const std::string_view b = line.substr(plus + 3, eq - plus - 3);
-      std::uint64_t v = 0;
-      bool digits = !b.empty() && b.size() < 19;
-      for (char c : b) digits = digits && c >= '0' && c <= '9';
-      if (digits) {
-        for (char c : b) v = v * 10 + static_cast<std::uint64_t>(c - '0');
-        best = std::max(best, v);
-      }
+      if (const auto v = ParseWholeNumber(b)) best = std::max(best, *v);
     }
     pos = nl + 1;
   }

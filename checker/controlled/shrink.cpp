@@ -116,7 +116,10 @@ ProbeFn MakeScheduleProbe(ProcessRunner& runner, const Target& t, const Campaign
         MakeSpec(t, o, f, seed, schedule, mode == ScheduleMode::kExact ? "exact" : "guide"));
     ScheduleProbe p;
     const RunVerdict v = Classify(pr, t, o.sanitizer);
-    if (v.harness_error) return p;
+    if (v.harness_error) {
+      p.error = v.harness_error_text;
+      return p;
+    }
     p.ran = true;
     p.classes = v.classes;
     p.sched = v.sched;

@@ -17,7 +17,8 @@ namespace racelab {
 
 // One run of a schedule.
 struct ScheduleProbe {
-  bool ran = false;  // false: racelab could not carry it out (spawn failure, cancelled)
+  bool ran = false;   // false: racelab could not carry it out (spawn failure, cancelled)
+  std::string error;  // when !ran: racelab's reason, e.g. "cannot start /bin/prog: ..."
   ClassSet classes;
   SchedTrailer sched;             // its trailer; sched.schedule is what it executed
   std::uint64_t stdout_hash = 0;  // StdoutFingerprint of its stdout

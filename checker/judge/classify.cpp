@@ -7,18 +7,6 @@
 
 namespace racelab {
 
-std::string Printable(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (c == '\t' || (c >= 0x20 && c != 0x7f))
-      out += static_cast<char>(c);
-    else
-      out += fmt::format("\\x{:02x}", c);
-  }
-  return out;
-}
-
 namespace {
 
 // A torn line can be megabytes long (one run printed 10 MiB without a newline):

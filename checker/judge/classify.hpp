@@ -11,6 +11,7 @@
 #include "judge/sched_trailer.hpp"
 #include "run/process.hpp"
 #include "run/target.hpp"
+#include "util/text_util.hpp"  // Printable
 
 namespace racelab {
 
@@ -35,9 +36,5 @@ std::vector<std::string> ExcerptAround(std::string_view text, std::uint64_t line
 
 // The first max_lines lines of text, each made Printable and cut as above.
 std::vector<std::string> PrintableLines(std::string_view text, std::size_t max_lines);
-
-// Replaces control characters and terminal escapes of untrusted output by
-// visible escapes (e.g. "\x1b"), so a report can never drive the terminal.
-std::string Printable(std::string_view s);
 
 }  // namespace racelab

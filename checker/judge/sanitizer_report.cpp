@@ -1,4 +1,7 @@
 // ThreadSanitizer report parsing: one linear pass over a child's stderr, no regex.
+// One file on purpose, past the usual ~500 lines: the scanner is one state machine over lines,
+// and its helpers (markers, frame and location parsing, cleaning) serve it alone; apart, they
+// would share this private vocabulary through a header no other room should see.
 #include "judge/sanitizer_report.hpp"
 
 #include <algorithm>
@@ -7,6 +10,9 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "util/number.hpp"
+#include "util/text_util.hpp"
 
 namespace racelab {
 namespace {
@@ -66,14 +72,10 @@ string_view Trim(string_view s) {
 
 // A decimal number of at most 9 digits filling all of s.
 bool ParseSmallInt(string_view s, int* out) {
-  if (s.empty() || s.size() > 9) return false;
-  int v = 0;
-  for (char c : s) {
-    if (!IsDigit(c)) return false;
-    v = v * 10 + (c - '0');
-  }
-  *out = v;
-  return true;
+  if (s.size() > 9) return false;
+  const auto v = ParseWholeNumber(s);
+  if (v) *out = static_cast<int>(*v);
+  return v.has_value();
 }
 
 // Appends s as valid UTF-8 for display and JSON: CR and ANSI colour sequences dropped,
@@ -102,25 +104,8 @@ void AppendClean(std::string& out, string_view s) {
       ++i;
       continue;
     }
-    std::size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
-    if (c >= 0xc2 && c <= 0xdf) {
-      len = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      len = 3;
-      if (c == 0xe0) lo = 0xa0;
-      if (c == 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4;
-      if (c == 0xf0) lo = 0x90;
-      if (c == 0xf4) hi = 0x8f;
-    }
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      ok = k == 1 ? (b >= lo && b <= hi) : (b >= 0x80 && b <= 0xbf);
-    }
-    if (ok) {
+    const std::size_t len = ValidUtf8Length(s.substr(i));
+    if (len > 0) {
       out.append(s.substr(i, len));
       i += len;
     } else {

@@ -3,7 +3,7 @@
 
 #include <fmt/core.h>
 
-#include <charconv>
+#include "util/number.hpp"
 
 namespace racelab {
 namespace {
@@ -13,11 +13,9 @@ bool StartsWith(std::string_view s, std::string_view p) {
 }
 
 bool ParseU64(std::string_view s, std::uint64_t* out) {
-  std::uint64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return false;
-  *out = v;
-  return true;
+  const auto v = ParseWholeNumber(s);
+  if (v) *out = *v;
+  return v.has_value();
 }
 
 // The value of `key=` up to the next space (or the end).

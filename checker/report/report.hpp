@@ -38,7 +38,10 @@ struct Example {
   std::optional<std::uint64_t> preemptions;           // of `schedule`
   std::optional<std::uint64_t> original_preemptions;  // of `original_schedule`
   // Two exact replays of original_schedule: identical stdout and classes, no divergence.
+  // Unset when they were not tried, or when racelab could not carry one out: then
+  // reproduce_error says why, and the report says "unknown", never blaming the program.
   std::optional<bool> reproduced;
+  std::string reproduce_error;
   // The preemptions of `schedule`, e.g. "step 12: thread 2 at p1s4.cpp:41 (read) ->
   // thread 3 runs p1s4.cpp:38 (write)".
   std::vector<std::string> explanation;

@@ -35,7 +35,13 @@ ordered_json ExampleJson(const Example& e) {
     if (e.preemptions) j["preemptions"] = *e.preemptions;
     j["original_schedule"] = e.original_schedule;
     if (e.original_preemptions) j["original_preemptions"] = *e.original_preemptions;
-    if (e.reproduced) j["reproduced"] = *e.reproduced;
+    // true, false, or "unknown" with racelab's reason when it could not replay the run.
+    if (!e.reproduce_error.empty()) {
+      j["reproduced"] = "unknown";
+      j["reproduce_error"] = e.reproduce_error;
+    } else if (e.reproduced) {
+      j["reproduced"] = *e.reproduced;
+    }
     j["explanation"] = e.explanation;
     if (!e.deadlock.empty()) j["deadlock"] = e.deadlock;
   }
@@ -157,7 +163,14 @@ Example ParseExample(const json& j, const std::string& where) {
     if (j.contains("preemptions")) e.preemptions = Get<std::uint64_t>(j, "preemptions", where);
     if (j.contains("original_preemptions"))
       e.original_preemptions = Get<std::uint64_t>(j, "original_preemptions", where);
-    if (j.contains("reproduced")) e.reproduced = Get<bool>(j, "reproduced", where);
+    if (j.contains("reproduced") && j["reproduced"].is_string()) {
+      if (j["reproduced"] != "unknown")
+        throw std::runtime_error(where + ": 'reproduced' must be true, false or \"unknown\"");
+      e.reproduce_error = GetOr<std::string>(j, "reproduce_error", "", where);
+      if (e.reproduce_error.empty()) e.reproduce_error = "racelab could not carry out the replay";
+    } else if (j.contains("reproduced")) {
+      e.reproduced = Get<bool>(j, "reproduced", where);
+    }
     e.explanation = GetOr<std::vector<std::string>>(j, "explanation", {}, where);
     e.deadlock = GetOr<std::vector<std::string>>(j, "deadlock", {}, where);
   }

@@ -51,7 +51,9 @@ std::vector<std::string> ScheduleFacts(const Example& e) {
     }
     out.push_back("shrunk from: " + shown + count(e.original_preemptions));
   }
-  if (e.reproduced)
+  if (!e.reproduce_error.empty())
+    out.push_back("reproduced: unknown (racelab could not replay it: " + e.reproduce_error + ")");
+  else if (e.reproduced)
     out.push_back(*e.reproduced
                       ? "reproduced: yes (two exact replays, identical output and classes)"
                       : "reproduced: NO (an exact replay differed)");

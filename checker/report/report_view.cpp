@@ -7,6 +7,7 @@
 #include <charconv>
 #include <string_view>
 
+#include "util/number.hpp"
 #include "util/text_util.hpp"
 
 namespace racelab {
@@ -76,33 +77,6 @@ bool IsExpected(const TargetReport& t, const std::string& cls) {
          std::find(t.expected.begin(), t.expected.end(), cls) != t.expected.end();
 }
 
-std::string DisplaySafe(std::string_view raw) {
-  const std::string s = TerminalSafe(raw);
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-    std::uint32_t cp = 0;
-    std::size_t len = 0;
-    if (i + 2 < s.size() && b(0) == 0xE2 && (b(1) == 0x80 || b(1) == 0x81)) {
-      cp = 0x2000 | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
-      len = 3;
-    } else if (i + 1 < s.size() && b(0) == 0xD8 && b(1) == 0x9C) {
-      cp = 0x061C;
-      len = 2;
-    }
-    const bool bidi = (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-                      cp == 0x200E || cp == 0x200F || cp == 0x061C;
-    if (bidi) {
-      out += fmt::format("\\u{:04x}", cp);
-      i += len - 1;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 std::vector<ExampleGroup> GroupExamples(const TargetReport& t) {
   std::vector<ExampleGroup> groups;
   for (FailureClass c : kAllFailureClasses) {
@@ -123,10 +97,9 @@ std::optional<SourceLocation> ParseLocation(const std::string& location) {
   const std::size_t colon = location.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == location.size()) return std::nullopt;
   SourceLocation l;
-  const char* first = location.data() + colon + 1;
-  const char* last = location.data() + location.size();
-  auto [end, ec] = std::from_chars(first, last, l.line);
-  if (ec != std::errc() || end != last || l.line == 0) return std::nullopt;
+  const auto line = ParseWholeNumber(std::string_view(location).substr(colon + 1), 1);
+  if (!line) return std::nullopt;
+  l.line = *line;
   l.file = location.substr(0, colon);
   return l;
 }

@@ -9,6 +9,7 @@
 
 #include "report/report.hpp"
 #include "report/stats.hpp"
+#include "util/text_util.hpp"  // DisplaySafe
 
 namespace racelab {
 
@@ -41,12 +42,6 @@ bool IsUnexpected(const TargetReport& t, const std::string& cls);
 
 // Whether --expect was checked and the manifest expects `cls` of the target.
 bool IsExpected(const TargetReport& t, const std::string& cls);
-
-// Untrusted text for a page or a comment: TerminalSafe, and the Unicode
-// bidirectional controls (U+202A..E, U+2066..9, U+200E/F, U+061C) shown as
-// escapes such as "\u202e", so program output cannot reorder what a reader
-// sees (`evil` shown as `live`).
-std::string DisplaySafe(std::string_view s);
 
 // Classes first shown by the same run share one example, in vocabulary order.
 struct ExampleGroup {

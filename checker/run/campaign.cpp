@@ -251,15 +251,25 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
         for (const std::string& c : e.classes)
           if (auto fc = ParseFailureClass(c)) original.Add(*fc);
         bool same = true;
-        for (int n = 0; n < 2 && same && !stop(); ++n) {
+        std::string error;  // racelab's, when it could not carry out a replay
+        for (int n = 0; n < 2 && same && error.empty() && !stop(); ++n) {
           const ScheduleProbe p = probe(task.schedule, ScheduleMode::kExact);
-          same = p.ran && !p.sched.diverged && p.classes == original &&
+          if (!p.ran) {
+            error = p.error.empty() ? "racelab could not carry out the replay" : p.error;
+            break;
+          }
+          same = !p.sched.diverged && p.classes == original &&
                  (e.stdout_hash == 0 || p.stdout_hash == e.stdout_hash);
         }
         if (stop()) return;
         std::lock_guard<std::mutex> lock(mu);
-        for (auto& [cls, ex] : reports[task.target].examples)
-          if (ex.original_schedule == task.schedule) ex.reproduced = same;
+        for (auto& [cls, ex] : reports[task.target].examples) {
+          if (ex.original_schedule != task.schedule) continue;
+          if (error.empty())
+            ex.reproduced = same;
+          else
+            ex.reproduce_error = Printable(error);
+        }
         continue;
       }
       const FailureClass cls = *ParseFailureClass(task.cls);

@@ -30,6 +30,13 @@ struct Target {
   std::string BuildName() const { return build ? std::string(Name(*build)) : "path"; }
 };
 
+// Why the kernel would refuse to execute `path`, or "" when it looks runnable: not found,
+// a directory, no execute permission, or neither an ELF program nor a #! script whose
+// interpreter exists (the exec format error every run would hit). Checked before any run so
+// such a target is bad input, not a failure of racelab's. Formats registered with
+// binfmt_misc are not known here: a run of one fails as racelab's error instead.
+std::string WhyNotExecutable(const std::string& path);
+
 // Shell-quotes one word for a replay line a user can paste.
 std::string ShellQuote(const std::string& word);
 

@@ -3,7 +3,7 @@
 
 #include <fmt/core.h>
 
-#include <charconv>
+#include "util/number.hpp"
 
 namespace racelab {
 
@@ -23,12 +23,9 @@ namespace {
 
 // A plain decimal number in [min, max], nothing else.
 bool ParseNumber(std::string_view num, std::uint64_t min, std::uint64_t max, std::uint64_t* out) {
-  std::uint64_t v = 0;
-  auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
-  if (num.empty() || ec != std::errc() || end != num.data() + num.size() || v < min || v > max)
-    return false;
-  *out = v;
-  return true;
+  const auto v = ParseWholeNumber(num, min, max);
+  if (v) *out = *v;
+  return v.has_value();
 }
 
 Result<FuzzSetting> ParsePct(std::string_view text) {

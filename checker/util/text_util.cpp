@@ -1,7 +1,34 @@
-// UTF-8 repair and XML escaping.
+// UTF-8 repair and the escapes for XML, terminals, pages and one-line messages.
 #include "util/text_util.hpp"
 
+#include <fmt/core.h>
+
 namespace racelab {
+
+std::size_t ValidUtf8Length(std::string_view s) {
+  if (s.empty()) return 0;
+  const auto c = static_cast<unsigned char>(s[0]);
+  if (c < 0x80) return 1;
+  std::size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;  // overlong
+    if (c == 0xED) hi = 0x9F;  // surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;  // overlong
+    if (c == 0xF4) hi = 0x8F;  // beyond U+10FFFF
+  }
+  if (len == 0 || s.size() < len) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[k]);
+    if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return 0;
+  }
+  return len;
+}
 
 std::string ToValidUtf8(std::string_view s) {
   static constexpr char kReplacement[] = "\xEF\xBF\xBD";
@@ -9,33 +36,8 @@ std::string ToValidUtf8(std::string_view s) {
   out.reserve(s.size());
   std::size_t i = 0;
   while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) {
-      len = 1;
-      cp = c;
-    } else if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    }
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) ok = false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Reject overlong forms, surrogates and values beyond Unicode.
-    if (ok && ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-               (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF))
-      ok = false;
-    if (ok) {
+    const std::size_t len = ValidUtf8Length(s.substr(i));
+    if (len > 0) {
       out.append(s.substr(i, len));
       i += len;
     } else {
@@ -92,6 +94,51 @@ std::string TerminalSafe(std::string_view raw) {
     }
   }
   return out;
+}
+
+std::string DisplaySafe(std::string_view raw) {
+  const std::string s = TerminalSafe(raw);
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    std::uint32_t cp = 0;
+    std::size_t len = 0;
+    if (i + 2 < s.size() && b(0) == 0xE2 && (b(1) == 0x80 || b(1) == 0x81)) {
+      cp = 0x2000 | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+      len = 3;
+    } else if (i + 1 < s.size() && b(0) == 0xD8 && b(1) == 0x9C) {
+      cp = 0x061C;
+      len = 2;
+    }
+    const bool bidi = (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+                      cp == 0x200E || cp == 0x200F || cp == 0x061C;
+    if (bidi) {
+      out += fmt::format("\\u{:04x}", cp);
+      i += len - 1;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string Printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c == '\t' || (c >= 0x20 && c != 0x7f))
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("\\x{:02x}", c);
+  }
+  return out;
+}
+
+std::string OneLine(std::string_view message) {
+  std::string flat;
+  for (char c : message) flat += c == '\n' ? std::string("\\n") : std::string(1, c);
+  return TerminalSafe(flat);
 }
 
 }  // namespace racelab

@@ -58,6 +58,18 @@ TEST(RacelabCli, EveryCommandHasHelp) {
   EXPECT_NE(top.out.find("replay TARGET"), std::string::npos);
 }
 
+// Help comes from each command's one options table and says where the documentation is.
+TEST(RacelabCli, HelpOfEveryCommandPointsToTheDocs) {
+  for (const char* cmd : {"list", "run", "replay", "report", "bench"}) {
+    const ProcessResult r = RunRacelab({cmd, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << cmd;
+    EXPECT_NE(r.out.find(std::string("racelab ") + cmd), std::string::npos) << cmd << r.out;
+    EXPECT_NE(r.out.find("docs/"), std::string::npos) << cmd << r.out;
+    EXPECT_NE(r.out.find("--help"), std::string::npos) << cmd << r.out;
+  }
+  EXPECT_NE(RunRacelab({"--help"}).out.find("docs/"), std::string::npos);
+}
+
 TEST(RacelabCli, BadInputExitsTwoWithOneLineNamingTheProblem) {
   const std::string not_exec = TempPath("not_executable");
   std::ofstream(not_exec) << "data";

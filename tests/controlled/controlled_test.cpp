@@ -219,8 +219,7 @@ TEST(ControlledCampaign, ReproducedIsUnknownWhenAReplayCannotStart) {
   const auto& e = j["targets"][0]["examples"]["deadlock"];
   EXPECT_EQ(e["reproduced"], "unknown") << e.dump();
   ASSERT_TRUE(e.contains("reproduce_error")) << e.dump();
-  EXPECT_NE(e["reproduce_error"].get<std::string>().find(std::strerror(EMFILE)),
-            std::string::npos);
+  EXPECT_NE(e["reproduce_error"].get<std::string>().find(std::strerror(EMFILE)), std::string::npos);
   auto back = ParseReportJson(json, "r.json");
   ASSERT_TRUE(back) << back.error().what;
   EXPECT_EQ(RenderJson(*back), json);

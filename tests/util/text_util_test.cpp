@@ -42,5 +42,23 @@ TEST(ExcerptAround, NumbersLinesAndMarksTheCentre) {
   EXPECT_EQ(ExcerptAround("no newline", 1, 0), std::vector<std::string>{">     1 | no newline"});
 }
 
+TEST(ValidUtf8Length, GivesTheLengthOfAValidSequenceOrZero) {
+  EXPECT_EQ(ValidUtf8Length("a"), 1u);
+  EXPECT_EQ(ValidUtf8Length("\xC3\xA9x"), 2u);         // é
+  EXPECT_EQ(ValidUtf8Length("\xE2\x9C\x93"), 3u);      // ✓
+  EXPECT_EQ(ValidUtf8Length("\xF0\x9F\x98\x80"), 4u);  // 😀
+  EXPECT_EQ(ValidUtf8Length(""), 0u);
+  EXPECT_EQ(ValidUtf8Length("\xC0\xAF"), 0u);          // overlong
+  EXPECT_EQ(ValidUtf8Length("\xED\xA0\x80"), 0u);      // surrogate
+  EXPECT_EQ(ValidUtf8Length("\xF4\x90\x80\x80"), 0u);  // beyond U+10FFFF
+  EXPECT_EQ(ValidUtf8Length("\xE2\x9C"), 0u);          // cut short
+}
+
+TEST(OneLine, KeepsAMessageOnOneSafeLine) {
+  EXPECT_EQ(OneLine("a\nb"), "a\\nb");
+  EXPECT_EQ(OneLine("bad \x1b[31mred"), "bad \\x1b[31mred");
+  EXPECT_EQ(OneLine("plain"), "plain");
+}
+
 }  // namespace
 }  // namespace racelab

@@ -1,0 +1,167 @@
+// `racelab run`: each target many times in parallel, every run classified, one report.
+#include <fmt/core.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "cli/cli.hpp"
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "cli/progress.hpp"
+#include "cli/report_outputs.hpp"
+#include "cli/run_setup.hpp"
+#include "report/expectations.hpp"
+#include "run/posix_process.hpp"
+#include "run/signal_watch.hpp"
+#include "util/fuzz_setting.hpp"
+#include "util/text_util.hpp"
+
+#ifndef RACELAB_VERSION
+#define RACELAB_VERSION "dev"
+#endif
+#ifndef RACELAB_SOURCE_DIR
+#define RACELAB_SOURCE_DIR ""
+#endif
+
+namespace racelab::cli {
+
+namespace {
+
+// Default --jobs per core: measured in docs/benchmarks.md (TSan runs +24% at 2 per core,
+// short plain runs unchanged within the noise).
+constexpr unsigned kDefaultJobsPerCore = 2;
+
+// The run command's own options; the run-setup and output groups are shared.
+po::options_description RunOptions() {
+  po::options_description d(
+      "racelab run [TARGET...] [options]: run each target many times in parallel under\n"
+      "schedule fuzzing or controlled scheduling and classify every run. A TARGET is a\n"
+      "manifest id (racelab list), `all` (every correctness specimen, the default) or the\n"
+      "path of any executable\n\noptions");
+  AddHelpOption(d);
+  // clang-format off
+  d.add_options()
+      ("target", po::value<std::vector<std::string>>()->value_name("TARGET"),
+       "targets (positional)")
+      ("runs", po::value<std::string>()->default_value("100")->value_name("N"), "runs per target")
+      ("jobs", po::value<std::string>()->value_name("J"),
+       "runs at once; default: 2 x the number of cores (TSan runs leave cores idle part of the "
+       "time; docs/benchmarks.md)")
+      ("fuzz", po::value<std::string>()->default_value(std::string(kDefaultFuzz))
+                   ->value_name("LIST"),
+       "comma-separated fuzz settings, each none, yield, sleep:MAX_US, or controlled "
+       "scheduling: random, pct:D (depth 1..10; pct = pct:3; K is calibrated per target) or "
+       "pct:D:K; run i uses setting i mod k")
+      ("seed", po::value<std::string>()->default_value("1")->value_name("S"),
+       "run i gets RACELAB_SEED S+i, so every run can be replayed")
+      ("expect", po::bool_switch(),
+       "compare with the manifest's expected classes; exit 1 on a mismatch")
+      ("until-fail", po::bool_switch(),
+       "stop each target at its first failing run (--runs is then the most it will try)")
+      ("no-progress", po::bool_switch(), "no live progress line on stderr")
+      ("shrink-seconds", po::value<std::string>()->default_value("5")->value_name("N"),
+       "controlled runs: time to shrink the schedule of each failing class's first run to "
+       "fewer preemptions (0 = no shrinking)");
+  // clang-format on
+  AddReportOutputOptions(d);
+  AddRunSetupOptions(d, "both");
+  return d;
+}
+
+// --runs, --jobs, --fuzz, --seed, --until-fail and --shrink-seconds over the base options.
+CampaignOptions RunCampaignOptions(const po::variables_map& vm, const Locations& loc) {
+  CampaignOptions o = BaseCampaignOptions(vm, loc);
+  o.runs = CountOption("--runs", vm["runs"].as<std::string>(), 1, 100'000'000);
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  o.jobs = vm.count("jobs")
+               ? static_cast<int>(CountOption("--jobs", vm["jobs"].as<std::string>(), 1, 1024))
+               : static_cast<int>(kDefaultJobsPerCore * cores);
+  auto fuzz = ParseFuzzList(vm["fuzz"].as<std::string>());
+  if (!fuzz) throw Usage(fuzz.error().what);
+  o.fuzz = *fuzz;
+  o.seed = CountOption("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX / 2);
+  o.until_fail = vm["until-fail"].as<bool>();
+  o.shrink_seconds =
+      SecondsOption("--shrink-seconds", vm["shrink-seconds"].as<std::string>(), 86400, true);
+  return o;
+}
+
+}  // namespace
+
+int CmdRun(const std::vector<std::string>& args) {
+  const po::options_description d = RunOptions();
+  po::positional_options_description pos;
+  pos.add("target", -1);
+  if (WantsHelp(args)) {
+    PrintHelp(std::cout, d);
+    return kExitOk;
+  }
+  const ParsedCommand p = Parse(args, d, pos);
+  const po::variables_map& vm = p.vm;
+  const Locations loc = Locate(vm);
+  const Manifest m = LoadManifestOrThrow(loc.manifest);
+  std::vector<std::string> words =
+      vm.count("target") ? vm["target"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (words.empty()) words.push_back("all");
+
+  const CampaignOptions o = RunCampaignOptions(vm, loc);
+  std::vector<Target> targets = ResolveTargets(words, m, loc, vm);
+  const std::vector<OutputSpec> outputs = PlanOutputs(p.in_order);
+
+  Report report;
+  report.racelab_version = RACELAB_VERSION;
+  report.settings.runs = o.runs;
+  report.settings.jobs = o.jobs;
+  report.settings.fuzz = JoinFuzzList(o.fuzz);
+  report.settings.seed = o.seed;
+  report.settings.timeout_s = static_cast<double>(o.timeout.count()) / 1000.0;
+  report.settings.build = vm["build"].as<std::string>();
+  report.settings.expect = vm["expect"].as<bool>();
+  report.settings.until_fail = o.until_fail;
+  report.source_root = RACELAB_SOURCE_DIR;
+
+  PosixProcessRunner runner;
+  Campaign campaign(runner, o, targets);
+  const auto start = std::chrono::steady_clock::now();
+  int signal_seen = 0;
+  {
+    SignalWatch watch([&campaign](int) { campaign.Cancel(); });
+    ProgressLine progress(campaign, !vm["no-progress"].as<bool>() && ::isatty(2) != 0);
+    report.targets = campaign.Run();
+    signal_seen = watch.received();
+  }
+  report.elapsed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.interrupted = signal_seen != 0;
+  if (report.settings.expect)
+    for (std::size_t i = 0; i < targets.size(); ++i)
+      ApplyExpectations(report.targets[i], targets[i].variant, targets[i].build);
+
+  const bool written = WriteOutputs(report, outputs);
+  if (signal_seen != 0) {
+    std::fprintf(stderr, "racelab: interrupted by %s; the report covers the finished runs\n",
+                 signal_seen == SIGINT ? "SIGINT" : "SIGTERM");
+    return 128 + signal_seen;
+  }
+  if (HasHarnessErrors(report)) {
+    // Exit 3 says racelab failed; stderr says at what (the report lists every such run).
+    std::uint64_t runs = 0;
+    std::string first;
+    for (const TargetReport& t : report.targets) {
+      runs += t.harness_errors;
+      if (first.empty() && !t.harness_error_examples.empty())
+        first = t.harness_error_examples.front();
+    }
+    std::cerr << fmt::format("racelab: {} run{} could not be carried out{}{}\n", runs,
+                             runs == 1 ? "" : "s", first.empty() ? "" : ": ", OneLine(first));
+  }
+  if (!written || HasHarnessErrors(report)) return kExitInternal;
+  return HasFailures(report) ? kExitFailures : kExitOk;
+}
+
+}  // namespace racelab::cli
