@@ -476,9 +476,16 @@ int CmdRun(const std::vector<std::string>& args) {
       "until-fail", po::bool_switch(),
       "stop each target at its first failing run (--runs is then the most it will try)")(
       "no-progress", po::bool_switch(), "no live progress line on stderr")(
-      "shrink-seconds", po::value<std::string>()->default_value("5")->value_name("N"),
-      "controlled runs: time to shrink the schedule of each failing class's first run to "
-      "fewer preemptions (0 = no shrinking)");
+      "shrink-runs",
+      po::value<std::string>()->default_value(std::to_string(kDefaultShrinkRuns))->value_name("N"),
+      "controlled runs: probe runs to shrink the schedule of each failing class's first run to "
+      "the fewest preemptions with (0 = no shrinking); the result depends on N, never on time, "
+      "load or --jobs")("shrink-seconds",
+                        po::value<std::string>()
+                            ->default_value(fmt::format("{:g}", kDefaultShrinkSecondsCap))
+                            ->value_name("N"),
+                        "controlled runs: a safety cap on the wall-clock time of one shrink (0 = "
+                        "none); a result it stops is reported as not minimal");
   AddRunSetupOptions(d, "both");
   po::positional_options_description pos;
   pos.add("target", -1);
@@ -512,8 +519,9 @@ int CmdRun(const std::vector<std::string>& args) {
         v > 86400)
       throw Usage(fmt::format(
           "--shrink-seconds: expected a number of seconds from 0 to 86400, got '{}'", text));
-    o.shrink_seconds = v;
+    o.shrink_seconds_cap = v;
   }
+  o.shrink_runs = ParseCount("--shrink-runs", vm["shrink-runs"].as<std::string>(), 0, 100'000'000);
   std::vector<Target> targets = ResolveTargets(words, m, loc, vm);
   const std::vector<OutputSpec> outputs = PlanOutputs(args);
 
@@ -529,6 +537,8 @@ int CmdRun(const std::vector<std::string>& args) {
   report.settings.until_fail = o.until_fail;
   report.source_root = RACELAB_SOURCE_DIR;
 
+  // One target that cannot be scheduled is a usage error; among several, a note.
+  o.refuse_uncontrolled = targets.size() == 1;
   PosixProcessRunner runner;
   Campaign campaign(runner, o, targets);
   const auto start = std::chrono::steady_clock::now();
@@ -539,6 +549,7 @@ int CmdRun(const std::vector<std::string>& args) {
     report.targets = campaign.Run();
     signal_seen = watch.received();
   }
+  if (!campaign.uncontrolled_error().empty()) throw Usage(campaign.uncontrolled_error());
   report.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.interrupted = signal_seen != 0;
