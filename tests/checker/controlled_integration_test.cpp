@@ -9,12 +9,19 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "controlled/shrink.hpp"
 #include "racelab_command.hpp"
 #include "run/campaign.hpp"
 #include "run/child_env.hpp"
 #include "run/manifest.hpp"
 #include "run/posix_process.hpp"
+
+extern char** environ;  // NOLINT: POSIX
 
 namespace racelab {
 namespace {
@@ -200,6 +207,66 @@ TEST(ControlledShrink, FirstFailuresOfP1s2AndP1s4ShrinkToOneMinimalPreemption) {
                 << "\n";
     }
   }
+}
+
+// Two processes that burn CPU until destroyed (killed and reaped).
+class CpuBurners {
+ public:
+  explicit CpuBurners(int n) {
+    for (int i = 0; i < n; ++i) {
+      const char* argv[] = {"/bin/sh", "-c", "while :; do :; done", nullptr};
+      pid_t pid = 0;
+      if (posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) == 0)
+        pids_.push_back(pid);
+    }
+  }
+  ~CpuBurners() {
+    for (pid_t p : pids_) ::kill(p, SIGKILL);
+    for (pid_t p : pids_) ::waitpid(p, nullptr, 0);
+  }
+  std::size_t size() const { return pids_.size(); }
+
+ private:
+  std::vector<pid_t> pids_;
+};
+
+// (c2) Shrinking is a function of the runs: beside two CPU burners with --jobs 1, and
+// quiet with --jobs 4, every example's schedule is byte-identical.
+TEST(ControlledShrink, SchedulesAreTheSameUnderLoadWithOneJobAndQuietWithFour) {
+  const std::vector<std::string> args = {"run",    "p1s4",  "p1s3",   "--build", "plain",
+                                         "--fuzz", "pct:3", "--runs", "12"};
+  nlohmann::json loaded, quiet;
+  int code = 0;
+  {
+    CpuBurners burn(2);
+    ASSERT_EQ(burn.size(), 2u);
+    std::vector<std::string> a = args;
+    a.insert(a.end(), {"--jobs", "1"});
+    loaded = RunJson(a, "loaded.json", &code);
+  }
+  ASSERT_EQ(code, 1);
+  std::vector<std::string> a = args;
+  a.insert(a.end(), {"--jobs", "4"});
+  quiet = RunJson(a, "quiet.json", &code);
+  ASSERT_EQ(code, 1);
+  ASSERT_EQ(loaded["targets"].size(), 2u);
+  ASSERT_EQ(quiet["targets"].size(), 2u);
+  std::size_t shrunk = 0;
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& l = loaded["targets"][i]["examples"];
+    const auto& q = quiet["targets"][i]["examples"];
+    ASSERT_EQ(l.size(), q.size());
+    ASSERT_FALSE(l.empty());
+    for (const auto& [cls, e] : l.items()) {
+      ASSERT_TRUE(q.contains(cls)) << cls;
+      EXPECT_EQ(e["schedule"], q[cls]["schedule"]) << cls;
+      EXPECT_EQ(e["original_schedule"], q[cls]["original_schedule"]) << cls;
+      EXPECT_EQ(e["shrink_probes"], q[cls]["shrink_probes"]) << cls;
+      EXPECT_EQ(e["minimal"], q[cls]["minimal"]) << cls;
+      shrunk += e["schedule"] != e["original_schedule"];
+    }
+  }
+  EXPECT_GT(shrunk, 0u);
 }
 
 // (d) lock_inversion deadlocks, named by source lines.
