@@ -480,12 +480,13 @@ int CmdRun(const std::vector<std::string>& args) {
       po::value<std::string>()->default_value(std::to_string(kDefaultShrinkRuns))->value_name("N"),
       "controlled runs: probe runs to shrink the schedule of each failing class's first run to "
       "the fewest preemptions with (0 = no shrinking); the result depends on N, never on time, "
-      "load or --jobs")("shrink-seconds",
-                        po::value<std::string>()
-                            ->default_value(fmt::format("{:g}", kDefaultShrinkSecondsCap))
-                            ->value_name("N"),
-                        "controlled runs: a safety cap on the wall-clock time of one shrink (0 = "
-                        "none); a result it stops is reported as not minimal");
+      "load or --jobs")(
+      "shrink-seconds",
+      po::value<std::string>()
+          ->default_value(fmt::format("{:g}", kDefaultShrinkSecondsCap))
+          ->value_name("N"),
+      "controlled runs: a safety cap on the wall-clock time of one shrink (0 = no "
+      "shrinking); a result it stops is reported as not minimal");
   AddRunSetupOptions(d, "both");
   po::positional_options_description pos;
   pos.add("target", -1);

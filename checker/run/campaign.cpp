@@ -293,7 +293,7 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
       if (e.original_schedule.empty()) continue;
       const bool first = !group_of.count(e.original_schedule);
       if (first && o.check_determinism) checks.push_back({ti, &e});
-      if (o.shrink_runs == 0 || !ParseFailureClass(cls)) continue;
+      if (o.shrink_runs == 0 || o.shrink_seconds_cap <= 0 || !ParseFailureClass(cls)) continue;
       if (first) {
         group_of[e.original_schedule] = groups.size();
         groups.push_back({ti, {}});
@@ -356,10 +356,9 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
         so.max_probes = o.shrink_runs;
         so.parallel = jobs;
         so.cancelled = cancelled;
-        if (o.shrink_seconds_cap > 0)
-          so.time_cap =
-              std::chrono::steady_clock::now() +
-              std::chrono::microseconds(static_cast<std::int64_t>(o.shrink_seconds_cap * 1e6));
+        so.time_cap =
+            std::chrono::steady_clock::now() +
+            std::chrono::microseconds(static_cast<std::int64_t>(o.shrink_seconds_cap * 1e6));
         done.push_back(ShrinkSchedule(e.original_schedule, cls, probe, so));
         if (stop()) return;
         shared = &done.back();

@@ -39,7 +39,7 @@ struct CampaignOptions {
   SanitizerOptions sanitizer;
   // Controlled runs (docs/scheduling.md): the probe runs to shrink each failing
   // class's schedule with (0 = no shrinking), a wall-clock safety cap on one shrink
-  // (0 = none; a result it stopped says so), and whether each first failure is
+  // (0 = no shrinking; a result it stopped says so), and whether each first failure is
   // replayed twice.
   std::uint64_t shrink_runs = kDefaultShrinkRuns;
   double shrink_seconds_cap = kDefaultShrinkSecondsCap;
