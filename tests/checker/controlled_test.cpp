@@ -65,8 +65,8 @@ ProcessResult FakeControlled(const ProcessSpec& s) {
   const std::string fuzz = EnvOf(s, "RACELAB_FUZZ");
   const std::uint64_t seed = std::stoull(EnvOf(s, "RACELAB_SEED"));
   const std::uint64_t steps = fuzz == "random" ? 523 : 400;
-  rl::sched::Schedule sch{steps, 0xabc, {}};
-  if (auto given = rl::sched::Decode(EnvOf(s, "RACELAB_SCHEDULE")))
+  racelab::protocol::Schedule sch{steps, 0xabc, {}};
+  if (auto given = racelab::protocol::DecodeSchedule(EnvOf(s, "RACELAB_SCHEDULE")))
     sch = *given;
   else if (seed % 4 == 0)
     sch.deviations = {{3, 1}, {7, 2}, {9, 1}};
@@ -82,7 +82,7 @@ ProcessResult FakeControlled(const ProcessSpec& s) {
     r.exit_code = 1;
   }
   r.out = "same output\n";
-  r.err += "racelab-sched: schedule " + rl::sched::Encode(sch) + "\n";
+  r.err += "racelab-sched: schedule " + racelab::protocol::EncodeSchedule(sch) + "\n";
   r.err += fmt::format(
       "racelab-sched: stats threads=3 steps={} preemptions={} deviations={} strategy={} seed={}\n",
       sch.steps, sch.deviations.size(), sch.deviations.size(), fuzz, seed);
