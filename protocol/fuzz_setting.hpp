@@ -10,9 +10,9 @@
 namespace racelab::protocol {
 
 // The bounds of the grammar (docs/scheduling.md, "Settings").
-inline constexpr std::uint64_t kMaxSleepUs = 10'000'000;  // sleep:MAX_US, at most 10 s
-inline constexpr std::uint64_t kMaxPctDepth = 10;         // pct:D, D in 1..10
-inline constexpr std::uint64_t kDefaultPctDepth = 3;      // `pct` alone is `pct:3`
+inline constexpr std::uint64_t kMaxSleepUs = 10'000'000;      // sleep:MAX_US, at most 10 s
+inline constexpr std::uint64_t kMaxPctDepth = 10;             // pct:D, D in 1..10
+inline constexpr std::uint64_t kDefaultPctDepth = 3;          // `pct` alone is `pct:3`
 inline constexpr std::uint64_t kMaxPctSteps = 1'000'000'000;  // pct:D:K, K in 1..10^9
 // The K of a `pct:D` run whose launcher calibrated nothing (docs/scheduling.md).
 inline constexpr std::uint64_t kDefaultPctSteps = 1000;

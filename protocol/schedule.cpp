@@ -6,8 +6,6 @@
 namespace racelab::protocol {
 namespace {
 
-
-
 // Canonical decimal digits (no sign, no leading zero unless the value is 0) that fit in
 // `maximum`; advances `text` past them.
 bool take_decimal(std::string_view& text, std::uint64_t maximum, std::uint64_t& value) {

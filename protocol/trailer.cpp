@@ -108,7 +108,8 @@ void ParseLine(std::string_view line, SchedTrailer& t) {
     NumberField(line, trailer::kStep, &t.diverged_step);
     const std::string reason = std::string(trailer::kReason) + "=";
     const std::size_t r = line.find(reason);
-    if (r != std::string_view::npos) t.diverged_reason = std::string(line.substr(r + reason.size()));
+    if (r != std::string_view::npos)
+      t.diverged_reason = std::string(line.substr(r + reason.size()));
   } else {
     ok = false;
   }

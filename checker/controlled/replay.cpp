@@ -19,7 +19,8 @@ ReplayResult Replay(ProcessRunner& runner, const Target& t, const CampaignOption
   r.fuzz = f;
   r.seed = seed;
   r.schedule = schedule;
-  r.process = runner.Run(MakeSpec(t, o, f, seed, schedule, schedule.empty() ? "" : std::string(protocol::kScheduleModeExact)));
+  r.process = runner.Run(MakeSpec(
+      t, o, f, seed, schedule, schedule.empty() ? "" : std::string(protocol::kScheduleModeExact)));
   r.verdict = Classify(r.process, t, o.sanitizer);
   if (t.oracle == OracleKind::kSumSequence) r.expected_output = ExpectedSumSequence(t.iterations);
   return r;

@@ -114,8 +114,9 @@ ProbeFn MakeScheduleProbe(ProcessRunner& runner, const Target& t, const Campaign
                           const FuzzSetting& f, std::uint64_t seed) {
   return [&runner, t, o, f, seed](const std::string& schedule, ScheduleMode mode) {
     const ProcessResult pr = runner.Run(
-        MakeSpec(t, o, f, seed, schedule, std::string(mode == ScheduleMode::kExact ? protocol::kScheduleModeExact
-                                                                      : protocol::kScheduleModeGuide)));
+        MakeSpec(t, o, f, seed, schedule,
+                 std::string(mode == ScheduleMode::kExact ? protocol::kScheduleModeExact
+                                                          : protocol::kScheduleModeGuide)));
     ScheduleProbe p;
     const RunVerdict v = Classify(pr, t, o.sanitizer);
     if (v.harness_error) return p;

@@ -19,7 +19,7 @@ namespace racelab {
 struct ScheduleProbe {
   bool ran = false;  // false: racelab could not carry it out (spawn failure, cancelled)
   ClassSet classes;
-  protocol::SchedTrailer sched;             // its trailer; sched.schedule is what it executed
+  protocol::SchedTrailer sched;   // its trailer; sched.schedule is what it executed
   std::uint64_t stdout_hash = 0;  // StdoutFingerprint of its stdout
   // For a report's example: the run's lines around its first divergence.
   std::vector<std::string> excerpt;

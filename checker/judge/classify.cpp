@@ -93,8 +93,9 @@ RunVerdict Classify(const ProcessResult& r, const Target& t, const SanitizerOpti
   // The trailer is racelab's protocol, not the program's stderr: the
   // sanitizer parser never sees it.
   v.sched = protocol::ParseSchedTrailer(r.err);
-  SanitizerScan scan = v.sched.present ? ScanSanitizerOutput(protocol::StripSchedLines(r.err), sopts)
-                                       : ScanSanitizerOutput(r.err, sopts);
+  SanitizerScan scan = v.sched.present
+                           ? ScanSanitizerOutput(protocol::StripSchedLines(r.err), sopts)
+                           : ScanSanitizerOutput(r.err, sopts);
   v.classes.Merge(scan.classes);
   v.reports = std::move(scan.reports);
   // Kinds and function names come from the program's stderr and can be

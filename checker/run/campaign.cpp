@@ -79,7 +79,7 @@ std::vector<FuzzSetting> CalibrateFuzz(ProcessRunner& runner, const Target& t,
           runner.Run(MakeSpec(t, o, FuzzSetting{FuzzSetting::Mode::kRandom, 0}, o.seed));
       const protocol::SchedTrailer tr = protocol::ParseSchedTrailer(pr.err);
       k = tr.stats_seen && tr.steps > 0 ? std::min(tr.steps, protocol::kMaxPctSteps)
-                                           : protocol::kDefaultPctSteps;
+                                        : protocol::kDefaultPctSteps;
     }
     f.k = *k;
   }
@@ -173,7 +173,7 @@ std::vector<TargetReport> Campaign::Run() {
     for (const auto& a : aggregators_) out.push_back(a->Snapshot());
   }
   if (!cancelled_.load())
-    FollowUpControlledExamples(runner_, options_, targets_, fuzz_, out, &cancelled_,
+    FollowUpControlledExamples(runner_, options_, targets_, out, &cancelled_,
                                [this](const std::string& what) {
                                  std::lock_guard<std::mutex> lock(mu_);
                                  progress_.current = what;
@@ -183,7 +183,6 @@ std::vector<TargetReport> Campaign::Run() {
 
 void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
                                 const std::vector<Target>& targets,
-                                const std::vector<std::vector<FuzzSetting>>& fuzz,
                                 std::vector<TargetReport>& reports,
                                 const std::atomic<bool>* cancelled,
                                 const std::function<void(const std::string&)>& status) {

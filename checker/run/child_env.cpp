@@ -3,7 +3,6 @@
 
 #include "protocol/env.hpp"
 
-
 #include <utility>
 
 #ifndef RACELAB_TSAN_REQUIRED

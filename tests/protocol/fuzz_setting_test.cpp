@@ -12,8 +12,12 @@ namespace {
 
 using Mode = FuzzSetting::Mode;
 
-FuzzSetting Sleep(std::uint64_t us) { return {Mode::kSleep, us, 0, 0}; }
-FuzzSetting Pct(std::uint64_t d, std::uint64_t k) { return {Mode::kPct, 0, d, k}; }
+FuzzSetting Sleep(std::uint64_t us) {
+  return {Mode::kSleep, us, 0, 0};
+}
+FuzzSetting Pct(std::uint64_t d, std::uint64_t k) {
+  return {Mode::kPct, 0, d, k};
+}
 
 TEST(FuzzSettingParse, AcceptsEverySpellingAndPrintsItBack) {
   const std::map<std::string, FuzzSetting> good{
@@ -51,13 +55,42 @@ TEST(FuzzSettingParse, PlainPctIsDepthThreeAndPctDLeavesKUngiven) {
 }
 
 TEST(FuzzSettingParse, RejectsAnythingElseNamingTheTextOnOneLine) {
-  for (const std::string text :
-       {"", "None", "NONE", " none", "none ", "Random", "random:1", "yield:1", "sleep", "sleep:",
-        "sleep:-1", "sleep:+1", "sleep:abc", "sleep:1.5", "sleep: 5", "sleep:5us",
-        "sleep:10000001", "sleep:9223372036854775808", "sleep:99999999999999999999999", "pct:",
-        "pct:0", "pct:11", "pct:-1", "pct:x", "pct:3:", "pct:3:0", "pct:3:-5", "pct:3:x",
-        "pct:3:1:1", "pct:3:1000000001", "pct:3:9223372036854775808",
-        "pct:1000000000000000000000", "pct3", "PCT:3", "pct :3", " pct"}) {
+  for (const std::string text : {"",
+                                 "None",
+                                 "NONE",
+                                 " none",
+                                 "none ",
+                                 "Random",
+                                 "random:1",
+                                 "yield:1",
+                                 "sleep",
+                                 "sleep:",
+                                 "sleep:-1",
+                                 "sleep:+1",
+                                 "sleep:abc",
+                                 "sleep:1.5",
+                                 "sleep: 5",
+                                 "sleep:5us",
+                                 "sleep:10000001",
+                                 "sleep:9223372036854775808",
+                                 "sleep:99999999999999999999999",
+                                 "pct:",
+                                 "pct:0",
+                                 "pct:11",
+                                 "pct:-1",
+                                 "pct:x",
+                                 "pct:3:",
+                                 "pct:3:0",
+                                 "pct:3:-5",
+                                 "pct:3:x",
+                                 "pct:3:1:1",
+                                 "pct:3:1000000001",
+                                 "pct:3:9223372036854775808",
+                                 "pct:1000000000000000000000",
+                                 "pct3",
+                                 "PCT:3",
+                                 "pct :3",
+                                 " pct"}) {
     const FuzzSetting::Parsed parsed = FuzzSetting::Parse(text);
     EXPECT_FALSE(parsed) << "accepted '" << text << "'";
     EXPECT_NE(parsed.error.find("'" + text + "'"), std::string::npos) << parsed.error;

@@ -1,5 +1,5 @@
-// Laws of the protocol between racelab and a specimen: every fuzz setting and schedule
-// survives print and parse, and what racelab's real child-environment code writes is
+// Laws of the protocol between racelab and a specimen: every fuzz setting survives print
+// and parse (schedules: schedule_property_test.cpp), and what racelab's real child-environment code writes is
 // exactly what the specimen runtime's real reader reads; the trailer's hand-written
 // schedule line (signal-safe) spells what the encoder spells.
 #include <gtest/gtest.h>
@@ -86,33 +86,27 @@ RC_GTEST_PROP(FuzzSettingProtocol, AnythingAcceptedPrintsBackToItself, ()) {
   }
 }
 
-RC_GTEST_PROP(ScheduleProtocol, DecodeInvertsEncode, ()) {
-  const Schedule s = GenSchedule();
-  const auto decoded = protocol::DecodeSchedule(protocol::EncodeSchedule(s));
-  RC_ASSERT(decoded.has_value());
-  RC_ASSERT(*decoded == s);
-}
-
 // The variables racelab's BuildChildEnv writes, read back by the specimen runtime's
 // rl::read_settings through the same lookup a specimen's getenv gives.
 RC_GTEST_PROP(EnvironmentProtocol, WhatRacelabWritesIsWhatASpecimenReads, ()) {
   racelab::RunParams p;
   constexpr auto kCountMax = static_cast<std::uint64_t>(INT64_MAX);
-  p.iterations = *rc::gen::oneOf(rc::gen::just<std::uint64_t>(0),
-                                 rc::gen::inRange<std::uint64_t>(1, 1'000'000),
-                                 rc::gen::just(kCountMax))
-                      .as("iterations");
-  p.threads = *rc::gen::oneOf(rc::gen::just<std::uint64_t>(0),
-                              rc::gen::inRange<std::uint64_t>(1, 1000))
-                   .as("threads");
+  p.iterations =
+      *rc::gen::oneOf(rc::gen::just<std::uint64_t>(0),
+                      rc::gen::inRange<std::uint64_t>(1, 1'000'000), rc::gen::just(kCountMax))
+           .as("iterations");
+  p.threads =
+      *rc::gen::oneOf(rc::gen::just<std::uint64_t>(0), rc::gen::inRange<std::uint64_t>(1, 1000))
+           .as("threads");
   p.fuzz = GenSetting();
   p.seed = *rc::gen::arbitrary<std::uint64_t>().as("seed");
   std::optional<Schedule> schedule;
   if (*rc::gen::arbitrary<bool>().as("with schedule")) {
     schedule = GenSchedule();
     p.schedule = protocol::EncodeSchedule(*schedule);
-    p.schedule_mode = std::string(*rc::gen::element(protocol::kScheduleModeExact,
-                                                    protocol::kScheduleModeGuide, "").as("mode"));
+    p.schedule_mode = std::string(
+        *rc::gen::element(protocol::kScheduleModeExact, protocol::kScheduleModeGuide, "")
+             .as("mode"));
   }
   // Stale protocol variables in racelab's own environment must not reach the child.
   const std::vector<std::string> base{"PATH=/usr/bin", "RACELAB_FUZZ=bogus",
@@ -160,8 +154,9 @@ std::string WrittenScheduleLine(const Schedule& s) {
 RC_GTEST_PROP(TrailerProtocol, HandWrittenScheduleLineIsTheEncoders, ()) {
   const Schedule s = GenSchedule();
   const std::string line = WrittenScheduleLine(s);
-  RC_ASSERT(line == std::string(protocol::kSchedPrefix) + std::string(protocol::trailer::kSchedule) +
-                        " " + protocol::EncodeSchedule(s) + "\n");
+  RC_ASSERT(line == std::string(protocol::kSchedPrefix) +
+                        std::string(protocol::trailer::kSchedule) + " " +
+                        protocol::EncodeSchedule(s) + "\n");
   // And racelab's trailer parser hands the same schedule on.
   const protocol::SchedTrailer t = protocol::ParseSchedTrailer("program output\n" + line);
   RC_ASSERT(t.present);
@@ -172,7 +167,8 @@ TEST(TrailerProtocol, HandWrittenScheduleLineAtTheExtremes) {
   const Schedule huge{UINT64_MAX, UINT64_MAX, {{1, 0}, {UINT64_MAX, UINT32_MAX}}};
   const Schedule empty{0, 0, {}};
   for (const Schedule& s : {huge, empty}) {
-    EXPECT_EQ(WrittenScheduleLine(s), "racelab-sched: schedule " + protocol::EncodeSchedule(s) + "\n");
+    EXPECT_EQ(WrittenScheduleLine(s),
+              "racelab-sched: schedule " + protocol::EncodeSchedule(s) + "\n");
   }
 }
 

@@ -1,5 +1,5 @@
-// Laws of the schedule string: EncodeSchedule and DecodeSchedule are inverse, and Decode accepts only the
-// canonical spelling (anything it accepts re-encodes to the same text).
+// Laws of the schedule string: EncodeSchedule and DecodeSchedule are inverse, and Decode accepts
+// only the canonical spelling (anything it accepts re-encodes to the same text).
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>

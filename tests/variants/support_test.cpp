@@ -46,7 +46,8 @@ TEST(FuzzPlan, DifferentSeedsGiveDifferentSequences) {
 
 TEST(FuzzPlan, SleepsCoverZeroToMaxInclusive) {
   std::set<std::int64_t> seen;
-  for (const std::int64_t us : sleeps({rl::FuzzSetting::Mode::kSleep, 3}, 1, 1, 1000)) seen.insert(us);
+  for (const std::int64_t us : sleeps({rl::FuzzSetting::Mode::kSleep, 3}, 1, 1, 1000))
+    seen.insert(us);
   EXPECT_EQ(seen, (std::set<std::int64_t>{0, 1, 2, 3}));
   for (const std::int64_t us : sleeps(kSleep1000, 1, 1, 1000)) {
     EXPECT_GE(us, 0);

@@ -364,8 +364,9 @@ std::uint32_t decide(Control& c) {
           {c.steps, c.current, from.kind, from.site, choice, chosen.kind, chosen.site});
     }
   }
-  c.hash = protocol::HashStep(c.hash, choice, chosen.kind,
-                           static_cast<std::uint32_t>(chosen.site.line < 0 ? 0 : chosen.site.line));
+  c.hash =
+      protocol::HashStep(c.hash, choice, chosen.kind,
+                         static_cast<std::uint32_t>(chosen.site.line < 0 ? 0 : chosen.site.line));
   return choice;
 }
 

@@ -134,7 +134,8 @@ Parsed<Settings> read_settings(const Defaults& defaults, const EnvLookup& lookup
     settings.threads = threads.value();
   }
 
-  const auto fuzz = read_variable<FuzzSetting>(lookup, protocol::kEnvFuzz, defaults.fuzz, parse_fuzz);
+  const auto fuzz =
+      read_variable<FuzzSetting>(lookup, protocol::kEnvFuzz, defaults.fuzz, parse_fuzz);
   if (!fuzz) return Parsed<Settings>::failure(fuzz.error());
   settings.fuzz = fuzz.value();
 
@@ -149,8 +150,8 @@ Parsed<Settings> read_settings(const Defaults& defaults, const EnvLookup& lookup
     settings.schedule = schedule.value();
   }
 
-  const auto mode =
-      read_variable<bool>(lookup, protocol::kEnvScheduleMode, protocol::kScheduleModeExact, parse_schedule_mode);
+  const auto mode = read_variable<bool>(lookup, protocol::kEnvScheduleMode,
+                                        protocol::kScheduleModeExact, parse_schedule_mode);
   if (!mode) return Parsed<Settings>::failure(mode.error());
   settings.guide = mode.value();
 
