@@ -1,7 +1,6 @@
 // Controlled scheduling on the checker side, against a fake runner: K calibration, replay
 // lines, the determinism check, shrinking in a campaign, the PCT bound, JSON round trip.
 #include <gtest/gtest.h>
-#include <support/schedule.hpp>
 
 #include <fmt/core.h>
 
@@ -9,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fake_process.hpp"
+#include "protocol/schedule.hpp"
 #include "report/renderer.hpp"
 #include "report/report_json.hpp"
 #include "report/stats.hpp"

@@ -1,6 +1,6 @@
 // Laws of the protocol between racelab and a specimen: every fuzz setting survives print
-// and parse (schedules: schedule_property_test.cpp), and what racelab's real child-environment code writes is
-// exactly what the specimen runtime's real reader reads; the trailer's hand-written
+// and parse (schedules: schedule_property_test.cpp), and what racelab's real child-environment code
+// writes is exactly what the specimen runtime's real reader reads; the trailer's hand-written
 // schedule line (signal-safe) spells what the encoder spells.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>

@@ -196,6 +196,9 @@ TEST(ReadSettings, ControlledDefaults) {
 }
 
 TEST(ReadSettings, ReadsTheScheduleItsModeAndTheStepLimit) {
+  const std::string kDocString = "s1-523-9f3a2b1c0d4e5f60-12t3.4t1.40t2";
+  const racelab::protocol::Schedule kDocExample{
+      523, 0x9f3a2b1c0d4e5f60ULL, {{12, 3}, {16, 1}, {56, 2}}};
   const auto settings =
       rl::read_settings({"p1s2", 100, 0, "none"}, env({{"RACELAB_SCHEDULE", kDocString},
                                                        {"RACELAB_SCHEDULE_MODE", "guide"},
