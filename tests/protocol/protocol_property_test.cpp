@@ -17,9 +17,9 @@
 #include "protocol/fuzz_setting.hpp"
 #include "protocol/schedule.hpp"
 #include "protocol/trailer.hpp"
+#include "racelab/sched.hpp"
+#include "racelab/settings.hpp"
 #include "run/child_env.hpp"
-#include "support/sched.hpp"
-#include "support/settings.hpp"
 
 namespace {
 

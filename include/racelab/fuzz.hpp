@@ -4,13 +4,13 @@
 #include <cstdint>
 
 #include "protocol/fuzz_setting.hpp"
-#include "support/site.hpp"
+#include "racelab/site.hpp"
 
 namespace rl {
 
 // RACELAB_FUZZ, as the protocol defines it (protocol/fuzz_setting.hpp): none, sleep and
 // yield act at the fuzz points below; random and pct run the controlled scheduler
-// (support/sched.hpp).
+// (racelab/sched.hpp).
 using racelab::protocol::FuzzSetting;
 
 // The delays of one thread. Seeded from (seed, thread index) only, so a run replays with
@@ -68,7 +68,7 @@ extern bool g_points_active;
 // Under controlled scheduling every point is a step, inside critical sections too: the
 // rule above is for the native sleep/yield backend only.
 extern thread_local int t_locks_held;
-// True while the controlled scheduler runs the process (see support/sched.hpp).
+// True while the controlled scheduler runs the process (see racelab/sched.hpp).
 extern bool g_controlled;
 void at_point(Point point, Site site);
 }  // namespace detail

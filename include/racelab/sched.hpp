@@ -19,8 +19,8 @@
 
 #include "protocol/env.hpp"
 #include "protocol/schedule.hpp"
-#include "support/fuzz.hpp"
-#include "support/site.hpp"
+#include "racelab/fuzz.hpp"
+#include "racelab/site.hpp"
 
 namespace rl {
 

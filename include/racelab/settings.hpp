@@ -8,8 +8,8 @@
 
 #include "protocol/env.hpp"
 #include "protocol/schedule.hpp"
-#include "support/fuzz.hpp"
-#include "support/parsed.hpp"
+#include "racelab/fuzz.hpp"
+#include "racelab/parsed.hpp"
 
 namespace rl {
 
