@@ -7,17 +7,18 @@
 #include <algorithm>
 #include <future>
 #include <map>
-#include <support/schedule.hpp>
 #include <tuple>
 
 #include "judge/classify.hpp"
+#include "protocol/env.hpp"
+#include "protocol/schedule.hpp"
 #include "report/aggregate.hpp"
 
 namespace racelab {
 namespace {
 
-using rl::sched::Deviation;
-using rl::sched::Schedule;
+using protocol::Deviation;
+using protocol::Schedule;
 
 // How simple a schedule is, compared lexicographically: fewer preemptions first.
 struct Simplicity {
@@ -66,7 +67,7 @@ class Shrinker {
       const std::size_t n =
           std::min({par, cands.size() - i, static_cast<std::size_t>(o_.max_probes - res_.probes)});
       std::vector<std::string> enc(n);
-      for (std::size_t k = 0; k < n; ++k) enc[k] = rl::sched::Encode(cands[i + k]);
+      for (std::size_t k = 0; k < n; ++k) enc[k] = protocol::EncodeSchedule(cands[i + k]);
       RunAll(enc);
       for (std::size_t k = 0; k < n; ++k) {
         ++res_.probes;
@@ -171,7 +172,7 @@ class Shrinker {
     if (!p.ran || !p.classes.Has(cls_)) return out;
     out.shows = true;
     // A run without a readable trailer: continue from the candidate itself.
-    std::optional<Schedule> executed = rl::sched::Decode(p.sched.schedule);
+    std::optional<Schedule> executed = protocol::DecodeSchedule(p.sched.schedule);
     out.executed = executed ? *executed : candidate;
     const std::uint64_t preemptions =
         p.sched.stats_seen ? p.sched.preemptions : out.executed.deviations.size();
@@ -224,7 +225,7 @@ std::string ShrinkResult::NotMinimalReason() const {
 }
 
 bool IsValidSchedule(const std::string& schedule) {
-  return rl::sched::Decode(schedule).has_value();
+  return protocol::DecodeSchedule(schedule).has_value();
 }
 
 ShrinkResult ShrinkSchedule(const std::string& original, FailureClass cls, const ProbeFn& probe,
@@ -232,7 +233,7 @@ ShrinkResult ShrinkSchedule(const std::string& original, FailureClass cls, const
   const auto t0 = std::chrono::steady_clock::now();
   ShrinkResult res;
   res.schedule = original;
-  const std::optional<Schedule> decoded = rl::sched::Decode(original);
+  const std::optional<Schedule> decoded = protocol::DecodeSchedule(original);
   if (!decoded) return res;
   Shrinker sh(cls, probe, options, res);
   if (sh.Start(*decoded)) {
@@ -240,7 +241,7 @@ ShrinkResult ShrinkSchedule(const std::string& original, FailureClass cls, const
     // search's range of steps.
     Schedule none = *decoded;
     none.deviations.clear();
-    const ScheduleProbe empty = sh.Extra(rl::sched::Encode(none), ScheduleMode::kGuide);
+    const ScheduleProbe empty = sh.Extra(protocol::EncodeSchedule(none), ScheduleMode::kGuide);
     if (sh.Judge(empty, none).shows) sh.FirstAccepted({none});
     bool converged = sh.Greedy();
     if (converged && sh.key().preemptions > 1) {
@@ -251,7 +252,7 @@ ShrinkResult ShrinkSchedule(const std::string& original, FailureClass cls, const
   }
   const bool cancelled = options.cancelled != nullptr && options.cancelled->load();
   if (!cancelled) {
-    const std::string shrunk = rl::sched::Encode(sh.cur());
+    const std::string shrunk = protocol::EncodeSchedule(sh.cur());
     const ScheduleProbe fin = sh.Extra(shrunk, ScheduleMode::kExact);
     if (fin.ran && fin.classes.Has(cls) && !fin.sched.diverged) {
       res.verified = true;
@@ -269,7 +270,9 @@ ProbeFn MakeScheduleProbe(ProcessRunner& runner, const Target& t, const Campaign
                           const FuzzSetting& f, std::uint64_t seed) {
   return [&runner, t, o, f, seed](const std::string& schedule, ScheduleMode mode) {
     const ProcessResult pr = runner.Run(
-        MakeSpec(t, o, f, seed, schedule, mode == ScheduleMode::kExact ? "exact" : "guide"));
+        MakeSpec(t, o, f, seed, schedule,
+                 std::string(mode == ScheduleMode::kExact ? protocol::kScheduleModeExact
+                                                          : protocol::kScheduleModeGuide)));
     ScheduleProbe p;
     const RunVerdict v = Classify(pr, t, o.sanitizer);
     if (v.harness_error) return p;

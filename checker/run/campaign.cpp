@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <support/schedule.hpp>
 #include <thread>
 
 #include "controlled/shrink.hpp"
+#include "protocol/schedule.hpp"
 #include "run/child_env.hpp"
 
 namespace racelab {
@@ -72,7 +72,7 @@ ProcessSpec MakeSpec(const Target& t, const CampaignOptions& o, const FuzzSettin
 std::vector<FuzzSetting> CalibrateFuzz(ProcessRunner& runner, const Target& t,
                                        const CampaignOptions& o, bool* controlled) {
   std::vector<FuzzSetting> out = o.fuzz;
-  std::optional<SchedTrailer> first;  // of the one run
+  std::optional<protocol::SchedTrailer> first;  // of the one run
   bool ran = false;
   auto run_once = [&](const FuzzSetting& f) {
     if (first) return;
@@ -80,13 +80,13 @@ std::vector<FuzzSetting> CalibrateFuzz(ProcessRunner& runner, const Target& t,
     // Only a run that exited by itself vouches for a missing trailer (a crash may
     // have prevented writing one).
     ran = pr.termination == Termination::kExited;
-    first = ParseSchedTrailer(pr.err);
+    first = protocol::ParseSchedTrailer(pr.err);
   };
   for (FuzzSetting& f : out) {
     if (f.mode != FuzzSetting::Mode::kPct || f.k != 0) continue;
     run_once(FuzzSetting{FuzzSetting::Mode::kRandom, 0});
-    f.k = first->stats_seen && first->steps > 0 ? std::min(first->steps, kMaxPctSteps)
-                                                : kDefaultPctSteps;
+    f.k = first->stats_seen && first->steps > 0 ? std::min(first->steps, protocol::kMaxPctSteps)
+                                                : protocol::kDefaultPctSteps;
   }
   if (controlled != nullptr) {
     *controlled = true;
@@ -206,24 +206,13 @@ std::vector<TargetReport> Campaign::Run() {
           "under --fuzz random/pct wrote no racelab-sched trailer), so those runs ran "
           "uncontrolled: no schedules, no schedule replay, no shrinking");
   if (!cancelled_.load())
-    FollowUpControlledExamples(runner_, options_, targets_, fuzz_, out, &cancelled_,
+    FollowUpControlledExamples(runner_, options_, targets_, out, &cancelled_,
                                [this](const std::string& what) {
                                  std::lock_guard<std::mutex> lock(mu_);
                                  progress_.current = what;
                                });
   return out;
 }
-
-namespace {
-
-// The setting named by an example's fuzz text, among the target's.
-const FuzzSetting* SettingOf(const std::vector<FuzzSetting>& mix, const std::string& name) {
-  for (const FuzzSetting& f : mix)
-    if (f.ToString() == name) return &f;
-  return nullptr;
-}
-
-}  // namespace
 
 namespace {
 
@@ -259,7 +248,6 @@ void ApplyShrink(const Target& t, const ShrinkResult& sr, Example& ex) {
 
 void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
                                 const std::vector<Target>& targets,
-                                const std::vector<std::vector<FuzzSetting>>& fuzz,
                                 std::vector<TargetReport>& reports,
                                 const std::atomic<bool>* cancelled,
                                 const std::function<void(const std::string&)>& status) {
@@ -267,12 +255,7 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
   // The examples as the runs left them: every step reads these, never what a shrink
   // has already changed (a shrunk example has other classes).
   const std::vector<TargetReport> before = reports;
-  auto setting = [&](std::size_t ti, const Example& e) {
-    FuzzSetting f;
-    if (ti < fuzz.size())
-      if (const FuzzSetting* s = SettingOf(fuzz[ti], e.fuzz)) f = *s;
-    return f;
-  };
+  auto setting = [](std::size_t, const Example& e) { return e.setting.value_or(FuzzSetting{}); };
 
   // 1. The determinism check: each distinct failing schedule replayed twice, exactly,
   // with the same stdout and classes as the run itself and no divergence.
@@ -347,7 +330,8 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
       const ShrinkResult* shared = nullptr;
       for (const ShrinkResult& r : done)
         if (r.verified && r.minimal && r.final_probe.classes.Has(cls) &&
-            rl::sched::Decode(r.schedule).value_or(rl::sched::Schedule{}).deviations.size() <= 1)
+            protocol::DecodeSchedule(r.schedule).value_or(protocol::Schedule{}).deviations.size() <=
+                1)
           shared = &r;
       if (shared == nullptr) {
         if (status) status(fmt::format("shrinking {} {}", t.Label(), name));

@@ -85,10 +85,10 @@ std::vector<FuzzSetting> CalibrateFuzz(ProcessRunner& runner, const Target& t,
 // shrink at a time with `jobs` probes at once. Classes whose first failure is the
 // same run share one shrink when its result shows them all with one deviation at
 // most. The shrunk schedules are a function of the reports, never of `jobs` or
-// timing. Updates `reports` (parallel to `targets`). `cancelled` stops it early.
+// timing. Updates `reports` (parallel to `targets`); each replay runs with its
+// example's own setting (Example::setting). `cancelled` stops it early.
 void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
                                 const std::vector<Target>& targets,
-                                const std::vector<std::vector<FuzzSetting>>& fuzz,
                                 std::vector<TargetReport>& reports,
                                 const std::atomic<bool>* cancelled = nullptr,
                                 const std::function<void(const std::string&)>& status = {});

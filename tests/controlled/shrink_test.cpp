@@ -2,19 +2,19 @@
 #include "controlled/shrink.hpp"
 
 #include <gtest/gtest.h>
-#include <support/schedule.hpp>
 
 #include <fmt/core.h>
 
 #include <map>
 
 #include "fake_process.hpp"
+#include "protocol/schedule.hpp"
 
 namespace racelab {
 namespace {
 
-using rl::sched::Deviation;
-using rl::sched::Schedule;
+using protocol::Deviation;
+using protocol::Schedule;
 
 constexpr std::uint64_t kSteps = 100;
 
@@ -29,12 +29,12 @@ struct Model {
     ProcessResult r;
     r.termination = Termination::kExited;
     std::vector<Deviation> devs;
-    if (auto s = rl::sched::Decode(EnvOf(spec, "RACELAB_SCHEDULE"))) devs = s->deviations;
+    if (auto s = protocol::DecodeSchedule(EnvOf(spec, "RACELAB_SCHEDULE"))) devs = s->deviations;
     const bool bad = fails(devs);
     r.out = bad ? "1 + 1 = 2\n" : "";
     r.exit_code = bad ? 1 : 0;
     Schedule executed{kSteps, 0x1234, devs};
-    r.err = "racelab-sched: schedule " + rl::sched::Encode(executed) + "\n";
+    r.err = "racelab-sched: schedule " + protocol::EncodeSchedule(executed) + "\n";
     r.err += fmt::format(
         "racelab-sched: stats threads=4 steps={} preemptions={} deviations={} strategy=pct:3:100 "
         "seed=1\n",
@@ -57,7 +57,7 @@ Target ModelTarget() {
 }
 
 std::string Enc(std::vector<Deviation> devs) {
-  return rl::sched::Encode(Schedule{kSteps, 0x1234, std::move(devs)});
+  return protocol::EncodeSchedule(Schedule{kSteps, 0x1234, std::move(devs)});
 }
 
 TEST(Shrink, KeepsExactlyTheOneDeviationTheFailureNeeds) {
@@ -119,7 +119,7 @@ TEST(Shrink, ContinuesFromTheScheduleTheGuidedRunExecuted) {
   };
   FakeProcessRunner fake([&](const ProcessSpec& spec) {
     ProcessSpec s = spec;
-    if (auto sch = rl::sched::Decode(EnvOf(spec, "RACELAB_SCHEDULE"))) {
+    if (auto sch = protocol::DecodeSchedule(EnvOf(spec, "RACELAB_SCHEDULE"))) {
       std::vector<Deviation> kept;
       for (const Deviation& x : sch->deviations)
         if (x.step <= 50) kept.push_back(x);
@@ -136,7 +136,7 @@ TEST(Shrink, ContinuesFromTheScheduleTheGuidedRunExecuted) {
   // The original's own guided run executed only {20, 30}: no candidate ever named a
   // step after 50.
   for (const ProcessSpec& spec : fake.specs()) {
-    const auto sch = rl::sched::Decode(EnvOf(spec, "RACELAB_SCHEDULE"));
+    const auto sch = protocol::DecodeSchedule(EnvOf(spec, "RACELAB_SCHEDULE"));
     ASSERT_TRUE(sch.has_value());
     if (spec.env == fake.specs().front().env) continue;  // the original itself
     for (const Deviation& x : sch->deviations) EXPECT_LE(x.step, 50u);
@@ -277,11 +277,11 @@ TEST(Shrink, TheResultDoesNotDependOnHowManyProbesRunAtOnce) {
       EXPECT_EQ(a.stop, b.stop);
       EXPECT_LE(a.probes, budget);
       // Never less simple than the original.
-      EXPECT_LE(rl::sched::Decode(a.schedule)->deviations.size(), c.original.size());
+      EXPECT_LE(protocol::DecodeSchedule(a.schedule)->deviations.size(), c.original.size());
       // With the full budget every seeded model reaches its minimum of one or two.
       if (budget == 2000) {
         EXPECT_TRUE(a.minimal);
-        EXPECT_LE(rl::sched::Decode(a.schedule)->deviations.size(), 2u);
+        EXPECT_LE(protocol::DecodeSchedule(a.schedule)->deviations.size(), 2u);
       }
     }
   }
