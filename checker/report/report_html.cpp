@@ -12,7 +12,6 @@
 #include "report/report_view.hpp"
 #include "util/text_util.hpp"
 
-
 namespace racelab {
 namespace {
 

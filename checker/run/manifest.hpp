@@ -29,8 +29,8 @@ struct ExpectedClass {
 
 struct Variant {
   std::string id;
-  int problem = 0;        // the tutorial's problem (1, 2); 0 for a user's variant
-  std::string section;    // the tutorial's section; "" for a user's variant
+  int problem = 0;      // the tutorial's problem (1, 2); 0 for a user's variant
+  std::string section;  // the tutorial's section; "" for a user's variant
   std::string title;
   std::string source;
   bool timing = false;  // p1s7/p1s8: run only when named and in bench
