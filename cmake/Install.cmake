@@ -2,7 +2,8 @@
 # package `cpack -G DEB` makes of the same files:
 #   bin/racelab                        the checker
 #   include/racelab/                   the rl vocabulary (<racelab/rl.hpp>)
-#   lib/libracelab_rl{,_tsan}.a        its support library, plain and ThreadSanitizer
+#   lib/libracelab_rl{,_tsan}.a        its support library, plain and ThreadSanitizer, and
+#   lib/libracelab_rl_protocol{,_tsan}.a   the protocol it speaks with racelab
 #   lib/cmake/racelab/                 find_package(racelab): racelab::rl, racelab::rl_tsan,
 #                                      racelab_add_variant()
 #   share/racelab/tsan.supp            the suppressions racelab gives TSan runs
@@ -13,12 +14,13 @@ set(RACELAB_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/racelab)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/racelab
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.hpp")
-# The schedule string is included as "support/schedule.hpp", which from an installed
+# The rl headers include the protocol's as "protocol/<file>.hpp", which from an installed
 # include/racelab/*.hpp resolves beside the includer.
-install(FILES ${PROJECT_SOURCE_DIR}/variants/support/schedule.hpp
-        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/racelab/support)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/protocol/
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/racelab/protocol FILES_MATCHING PATTERN "*.hpp")
 
 install(TARGETS racelab_variant_support_plain racelab_variant_support_tsan
+                racelab_protocol_plain racelab_protocol_tsan
         EXPORT racelabTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

@@ -1,7 +1,6 @@
 // Controlled scheduling on the checker side, against a fake runner: K calibration, replay
 // lines, the determinism check, shrinking in a campaign, the PCT bound, JSON round trip.
 #include <gtest/gtest.h>
-#include <support/schedule.hpp>
 
 #include <fmt/core.h>
 
@@ -9,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fake_process.hpp"
+#include "protocol/schedule.hpp"
 #include "report/renderer.hpp"
 #include "report/report_json.hpp"
 #include "report/stats.hpp"
@@ -65,8 +65,8 @@ ProcessResult FakeControlled(const ProcessSpec& s) {
   const std::string fuzz = EnvOf(s, "RACELAB_FUZZ");
   const std::uint64_t seed = std::stoull(EnvOf(s, "RACELAB_SEED"));
   const std::uint64_t steps = fuzz == "random" ? 523 : 400;
-  rl::sched::Schedule sch{steps, 0xabc, {}};
-  if (auto given = rl::sched::Decode(EnvOf(s, "RACELAB_SCHEDULE")))
+  racelab::protocol::Schedule sch{steps, 0xabc, {}};
+  if (auto given = racelab::protocol::DecodeSchedule(EnvOf(s, "RACELAB_SCHEDULE")))
     sch = *given;
   else if (seed % 4 == 0)
     sch.deviations = {{3, 1}, {7, 2}, {9, 1}};
@@ -82,7 +82,7 @@ ProcessResult FakeControlled(const ProcessSpec& s) {
     r.exit_code = 1;
   }
   r.out = "same output\n";
-  r.err += "racelab-sched: schedule " + rl::sched::Encode(sch) + "\n";
+  r.err += "racelab-sched: schedule " + racelab::protocol::EncodeSchedule(sch) + "\n";
   r.err += fmt::format(
       "racelab-sched: stats threads=3 steps={} preemptions={} deviations={} strategy={} seed={}\n",
       sch.steps, sch.deviations.size(), sch.deviations.size(), fuzz, seed);

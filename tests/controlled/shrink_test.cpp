@@ -2,17 +2,17 @@
 #include "controlled/shrink.hpp"
 
 #include <gtest/gtest.h>
-#include <support/schedule.hpp>
 
 #include <fmt/core.h>
 
 #include "fake_process.hpp"
+#include "protocol/schedule.hpp"
 
 namespace racelab {
 namespace {
 
-using rl::sched::Deviation;
-using rl::sched::Schedule;
+using protocol::Deviation;
+using protocol::Schedule;
 
 constexpr std::uint64_t kSteps = 100;
 
@@ -27,12 +27,12 @@ struct Model {
     ProcessResult r;
     r.termination = Termination::kExited;
     std::vector<Deviation> devs;
-    if (auto s = rl::sched::Decode(EnvOf(spec, "RACELAB_SCHEDULE"))) devs = s->deviations;
+    if (auto s = protocol::DecodeSchedule(EnvOf(spec, "RACELAB_SCHEDULE"))) devs = s->deviations;
     const bool bad = fails(devs);
     r.out = bad ? "1 + 1 = 2\n" : "";
     r.exit_code = bad ? 1 : 0;
     Schedule executed{kSteps, 0x1234, devs};
-    r.err = "racelab-sched: schedule " + rl::sched::Encode(executed) + "\n";
+    r.err = "racelab-sched: schedule " + protocol::EncodeSchedule(executed) + "\n";
     r.err += fmt::format(
         "racelab-sched: stats threads=4 steps={} preemptions={} deviations={} strategy=pct:3:100 "
         "seed=1\n",
@@ -55,7 +55,7 @@ Target ModelTarget() {
 }
 
 std::string Enc(std::vector<Deviation> devs) {
-  return rl::sched::Encode(Schedule{kSteps, 0x1234, std::move(devs)});
+  return protocol::EncodeSchedule(Schedule{kSteps, 0x1234, std::move(devs)});
 }
 
 std::chrono::steady_clock::time_point Far() {
@@ -114,7 +114,7 @@ TEST(Shrink, ContinuesFromTheScheduleTheGuidedRunExecuted) {
   };
   FakeProcessRunner fake([&](const ProcessSpec& spec) {
     ProcessSpec s = spec;
-    if (auto sch = rl::sched::Decode(EnvOf(spec, "RACELAB_SCHEDULE"))) {
+    if (auto sch = protocol::DecodeSchedule(EnvOf(spec, "RACELAB_SCHEDULE"))) {
       std::vector<Deviation> kept;
       for (const Deviation& x : sch->deviations)
         if (x.step <= 50) kept.push_back(x);
