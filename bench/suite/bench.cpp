@@ -26,9 +26,6 @@
 #ifndef RACELAB_VERSION
 #define RACELAB_VERSION "dev"
 #endif
-#ifndef RACELAB_SOURCE_DIR
-#define RACELAB_SOURCE_DIR ""
-#endif
 
 namespace racelab {
 namespace po = boost::program_options;
@@ -200,11 +197,11 @@ int Run(const std::vector<std::string>& args) {
       if (std::string why = CheckWritable(PlotPath(plot, e, chosen.size() > 1)); !why.empty())
         throw Usage("--plot: " + why);
 
-  const cli::Locations loc = cli::Locate(vm);
+  cli::Locations loc = cli::Locate(vm);
   ctx.bin_dir = loc.bin_dir;
   ctx.manifest_path = loc.manifest;
   ctx.suppressions = loc.suppressions;
-  ctx.manifest = cli::LoadManifestOrThrow(loc.manifest);
+  ctx.manifest = cli::LoadManifestOrThrow(loc);
   for (const std::string& id : ctx.settings.specimens)
     if (ctx.manifest.Find(id) == nullptr)
       throw Usage(fmt::format("--specimens: '{}' is not in the manifest", id));
@@ -232,7 +229,7 @@ int Run(const std::vector<std::string>& args) {
   ctx.self_exe = fs::read_symlink("/proc/self/exe").string();
   ctx.base_env = CurrentEnvironment();
   ctx.cores = std::max(1u, std::thread::hardware_concurrency());
-  ctx.sanitizer.source_root = RACELAB_SOURCE_DIR;
+  ctx.sanitizer.source_root = ctx.manifest.source_root;
 
   BenchReport report;
   report.racelab_version = RACELAB_VERSION;

@@ -21,8 +21,8 @@ int CmdList(const std::vector<std::string>& args) {
     return kExitOk;
   }
   const po::variables_map vm = Parse(args, d).vm;
-  const Locations loc = Locate(vm);
-  const Manifest m = LoadManifestOrThrow(loc.manifest);
+  Locations loc = Locate(vm);
+  const Manifest m = LoadManifestOrThrow(loc);
   std::size_t w = 4;
   for (const Variant& v : m.variants) w = std::max(w, v.id.size());
   std::cout << fmt::format("{:<{}}  {:<11}  {:<12}  {:>9}  {}\n", "id", w, "kind", "oracle",

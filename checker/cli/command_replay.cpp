@@ -53,8 +53,8 @@ int CmdReplay(const std::vector<std::string>& args) {
           "line gives it)",
           schedule.substr(0, 200)));
   }
-  const Locations loc = Locate(vm);
-  const Manifest m = LoadManifestOrThrow(loc.manifest);
+  Locations loc = Locate(vm);
+  const Manifest m = LoadManifestOrThrow(loc);
   if (vm["build"].as<std::string>() == "both") throw Usage("replay: --build must be plain or tsan");
   std::vector<Target> targets = ResolveTargets({vm["target"].as<std::string>()}, m, loc, vm);
   if (targets.size() != 1) throw Usage("replay: TARGET must name one specimen, not `all`");

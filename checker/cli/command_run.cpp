@@ -24,9 +24,6 @@
 #ifndef RACELAB_VERSION
 #define RACELAB_VERSION "dev"
 #endif
-#ifndef RACELAB_SOURCE_DIR
-#define RACELAB_SOURCE_DIR ""
-#endif
 
 namespace racelab::cli {
 
@@ -64,9 +61,17 @@ po::options_description RunOptions() {
       ("until-fail", po::bool_switch(),
        "stop each target at its first failing run (--runs is then the most it will try)")
       ("no-progress", po::bool_switch(), "no live progress line on stderr")
-      ("shrink-seconds", po::value<std::string>()->default_value("5")->value_name("N"),
-       "controlled runs: time to shrink the schedule of each failing class's first run to "
-       "fewer preemptions (0 = no shrinking)");
+      ("shrink-runs",
+       po::value<std::string>()->default_value(std::to_string(kDefaultShrinkRuns))
+                   ->value_name("N"),
+       "controlled runs: probe runs to shrink the schedule of each failing class's first run to "
+       "the fewest preemptions with (0 = no shrinking); the result depends on N, never on time, "
+       "load or --jobs")
+      ("shrink-seconds",
+       po::value<std::string>()->default_value(fmt::format("{:g}", kDefaultShrinkSecondsCap))
+                   ->value_name("N"),
+       "controlled runs: a safety cap on the wall-clock time of one shrink (0 = no "
+       "shrinking); a result it stops is reported as not minimal");
   // clang-format on
   AddReportOutputOptions(d);
   AddRunSetupOptions(d, "both");
@@ -86,8 +91,10 @@ CampaignOptions RunCampaignOptions(const po::variables_map& vm, const Locations&
   o.fuzz = *fuzz;
   o.seed = CountOption("--seed", vm["seed"].as<std::string>(), 0, UINT64_MAX / 2);
   o.until_fail = vm["until-fail"].as<bool>();
-  o.shrink_seconds =
+  o.shrink_seconds_cap =
       SecondsOption("--shrink-seconds", vm["shrink-seconds"].as<std::string>(), 86400, true);
+  o.shrink_runs =
+      CountOption("--shrink-runs", vm["shrink-runs"].as<std::string>(), 0, 100'000'000);
   return o;
 }
 
@@ -103,13 +110,13 @@ int CmdRun(const std::vector<std::string>& args) {
   }
   const ParsedCommand p = Parse(args, d, pos);
   const po::variables_map& vm = p.vm;
-  const Locations loc = Locate(vm);
-  const Manifest m = LoadManifestOrThrow(loc.manifest);
+  Locations loc = Locate(vm);
+  const Manifest m = LoadManifestOrThrow(loc);
   std::vector<std::string> words =
       vm.count("target") ? vm["target"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (words.empty()) words.push_back("all");
 
-  const CampaignOptions o = RunCampaignOptions(vm, loc);
+  CampaignOptions o = RunCampaignOptions(vm, loc);
   std::vector<Target> targets = ResolveTargets(words, m, loc, vm);
   const std::vector<OutputSpec> outputs = PlanOutputs(p.in_order);
 
@@ -123,8 +130,10 @@ int CmdRun(const std::vector<std::string>& args) {
   report.settings.build = vm["build"].as<std::string>();
   report.settings.expect = vm["expect"].as<bool>();
   report.settings.until_fail = o.until_fail;
-  report.source_root = RACELAB_SOURCE_DIR;
+  report.source_root = loc.source_root;
 
+  // One target that cannot be scheduled is a usage error; among several, a note.
+  o.refuse_uncontrolled = targets.size() == 1;
   PosixProcessRunner runner;
   Campaign campaign(runner, o, targets);
   const auto start = std::chrono::steady_clock::now();
@@ -135,6 +144,7 @@ int CmdRun(const std::vector<std::string>& args) {
     report.targets = campaign.Run();
     signal_seen = watch.received();
   }
+  if (!campaign.uncontrolled_error().empty()) throw Usage(campaign.uncontrolled_error());
   report.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.interrupted = signal_seen != 0;

@@ -10,9 +10,6 @@
 #include "util/file_util.hpp"
 #include "util/number.hpp"
 
-#ifndef RACELAB_SOURCE_DIR
-#define RACELAB_SOURCE_DIR ""
-#endif
 
 namespace racelab::cli {
 
@@ -61,14 +58,20 @@ void AddHelpOption(po::options_description& d) {
   d.add_options()("help,h", "this help");
 }
 
+namespace {
+// Where racelab_add_variant() writes a user's manifest, relative to the build directory.
+constexpr const char* kUserManifest = "racelab/manifest.json";
+}  // namespace
+
 void AddLocationOptions(po::options_description& d) {
   // clang-format off
   d.add_options()
       ("bin-dir", po::value<std::string>()->value_name("DIR"),
-       "where the specimens are built (DIR/variants/{plain,tsan}/<id>); default: racelab's own "
-       "directory")
+       "where the specimens are built (DIR/variants/{plain,tsan}/<id>); default: beside the "
+       "manifest")
       ("manifest", po::value<std::string>()->value_name("FILE"),
-       "the specimen manifest; default: DIR/variants/manifest.json");
+       "the manifest; default: racelab/manifest.json in the current directory (a build "
+       "directory of racelab_add_variant), else DIR/variants/manifest.json");
   // clang-format on
 }
 
@@ -141,22 +144,36 @@ Locations Locate(const po::variables_map& vm) {
   Locations loc;
   loc.bin_dir = vm.count("bin-dir") ? vm["bin-dir"].as<std::string>() : SelfDirectory();
   if (vm.count("bin-dir") && loc.bin_dir.empty()) throw Usage("--bin-dir: an empty directory name");
+  const std::string beside = loc.bin_dir + "/variants/manifest.json";
   if (vm.count("manifest")) {
     loc.manifest = vm["manifest"].as<std::string>();
     if (loc.manifest.empty()) throw Usage("--manifest: an empty file name");
+    loc.manifest_chosen = true;
+  } else if (!vm.count("bin-dir") && fs::exists(kUserManifest)) {
+    loc.manifest = kUserManifest;
+    loc.manifest_chosen = true;
   } else {
-    const std::string beside = loc.bin_dir + "/variants/manifest.json";
-    const std::string source = std::string(RACELAB_SOURCE_DIR) + "/variants/manifest.json";
-    loc.manifest = fs::exists(beside) || std::string(RACELAB_SOURCE_DIR).empty() ? beside : source;
+    loc.manifest = beside;
+    loc.manifest_chosen = fs::exists(beside) || vm.count("bin-dir");
   }
-  const std::string supp = loc.bin_dir + "/sanitize/tsan.supp";
-  if (fs::exists(supp)) loc.suppressions = fs::absolute(supp).string();
+  std::error_code ec;
+  loc.variant_dir = vm.count("bin-dir") ? loc.bin_dir + "/variants"
+                                        : fs::absolute(loc.manifest, ec).parent_path().string();
+  // In a build tree the suppressions are beside racelab; installed, under share/racelab.
+  for (const std::string supp :
+       {loc.bin_dir + "/sanitize/tsan.supp", loc.bin_dir + "/../share/racelab/tsan.supp"})
+    if (fs::exists(supp)) {
+      loc.suppressions = fs::weakly_canonical(fs::absolute(supp)).string();
+      break;
+    }
   return loc;
 }
 
-Manifest LoadManifestOrThrow(const std::string& path) {
-  auto m = LoadManifest(path);
+Manifest LoadManifestOrThrow(Locations& loc) {
+  if (!loc.manifest_chosen) return Manifest{};
+  auto m = LoadManifest(loc.manifest);
   if (!m) throw Usage(m.error().what);
+  loc.source_root = m.value().source_root;
   return std::move(m).value();
 }
 

@@ -69,14 +69,23 @@ void PrintHelp(std::ostream& out, const po::options_description& d);
 
 // ---- where things are --------------------------------------------------------
 
+// Where the specimens and the manifest are. Without --manifest or --bin-dir, racelab looks
+// for a user's variants in the current directory (racelab/manifest.json, written by
+// racelab_add_variant() in a build directory), then beside itself (its own specimens in a
+// build tree). The variants a manifest lists are built beside it, in plain/ and tsan/.
 struct Locations {
-  std::string bin_dir;       // --bin-dir, else racelab's own directory
-  std::string manifest;      // --manifest, else bin_dir/variants/manifest.json (or the source's)
-  std::string suppressions;  // bin_dir/sanitize/tsan.supp when it exists, absolute; else ""
+  std::string bin_dir;            // --bin-dir, else racelab's own directory
+  std::string manifest;           // the manifest file
+  bool manifest_chosen = false;   // --manifest given, or a default that exists
+  std::string variant_dir;        // <variant_dir>/{plain,tsan}/<id>
+  std::string suppressions;       // TSan suppressions when found, absolute; else ""
+  std::string source_root;        // the manifest's, for reports' source paths
 };
 Locations Locate(const po::variables_map& vm);
 
-// The manifest, or a Usage saying what is wrong with it.
-Manifest LoadManifestOrThrow(const std::string& path);
+// The manifest, or none when racelab found no default one (an installed racelab run on a
+// path target outside any build directory); a Usage saying what is wrong with a bad one.
+// Sets loc.source_root from the manifest.
+Manifest LoadManifestOrThrow(Locations& loc);
 
 }  // namespace racelab::cli

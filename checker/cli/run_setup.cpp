@@ -9,9 +9,6 @@
 
 #include "run/child_env.hpp"
 
-#ifndef RACELAB_SOURCE_DIR
-#define RACELAB_SOURCE_DIR ""
-#endif
 
 namespace racelab::cli {
 
@@ -53,10 +50,10 @@ std::vector<Target> ResolveTargets(const std::vector<std::string>& words, const 
       t.id = v.id;
       t.build = b;
       t.variant = &v;
-      t.executable = fmt::format("{}/variants/{}/{}", loc.bin_dir, Name(b), v.id);
+      t.executable = fmt::format("{}/{}/{}", loc.variant_dir, Name(b), v.id);
       t.oracle = oracle.value_or(v.oracle);
       t.iterations = iterations.value_or(v.check_iterations);
-      t.threads = threads.value_or(v.problem == 2 ? v.threads : 0);
+      t.threads = threads.value_or(v.problem != 1 ? v.threads : 0);  // Problem 1 takes no T
       t.exact = v.exact;
       t.tolerance = v.tolerance;
       t.tsan = b == Build::kTsan;
@@ -111,7 +108,7 @@ CampaignOptions BaseCampaignOptions(const po::variables_map& vm, const Locations
   o.output_cap = CountOption("--output-cap", vm["output-cap"].as<std::string>(), 1, 1ull << 32);
   o.base_env = CurrentEnvironment();
   o.suppressions_file = loc.suppressions;
-  o.sanitizer.source_root = RACELAB_SOURCE_DIR;
+  o.sanitizer.source_root = loc.source_root;
   return o;
 }
 

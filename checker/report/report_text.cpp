@@ -51,6 +51,13 @@ std::vector<std::string> ScheduleFacts(const Example& e) {
     }
     out.push_back("shrunk from: " + shown + count(e.original_preemptions));
   }
+  if (e.minimal) {
+    const std::string cost = fmt::format("{} probe runs, {:.1f} s", e.shrink_probes.value_or(0),
+                                         e.shrink_seconds.value_or(0.0));
+    out.push_back(*e.minimal
+                      ? fmt::format("shrunk: minimal ({})", cost)
+                      : fmt::format("shrunk: not minimal: {} ({})", e.not_minimal_reason, cost));
+  }
   if (!e.reproduce_error.empty())
     out.push_back("reproduced: unknown (racelab could not replay it: " + e.reproduce_error + ")");
   else if (e.reproduced)
