@@ -25,16 +25,18 @@ namespace {
 // Titles name threads, mutexes and addresses that differ between any two runs.
 std::string ScrubNumbers(const std::string& s) {
   std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (std::isdigit(static_cast<unsigned char>(s[i])) ||
-        (s[i] == 'x' && i > 0 && s[i - 1] == '0')) {
-      if (out.empty() || out.back() != '#') out += '#';
-      continue;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (s.compare(i, 2, "0x") == 0) {
+      out += "0x?";
+      i += 2;
+      while (i < s.size() && std::isxdigit(static_cast<unsigned char>(s[i]))) ++i;
+    } else if (std::isdigit(static_cast<unsigned char>(s[i]))) {
+      out += '#';
+      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    } else {
+      out += s[i++];
     }
-    if (!out.empty() && out.back() == '#' && std::isxdigit(static_cast<unsigned char>(s[i])) &&
-        !std::isalpha(static_cast<unsigned char>(i + 1 < s.size() ? s[i + 1] : ' ')))
-      continue;
-    out += s[i];
   }
   return out;
 }
@@ -64,6 +66,7 @@ struct Case {
   FuzzSetting fuzz;
   std::uint64_t seed = 1;
   std::uint64_t iterations = 0;
+  bool reports = true;  // the program is meant to print at least one report
 };
 
 // Both modes of one case, up to four times: the programs' races are real, so a pair of runs
@@ -96,9 +99,10 @@ void ExpectSameReports(const Case& c) {
     if (in_process == rewritten) break;
   }
   EXPECT_EQ(in_process, rewritten) << "unsymbolized stderr was:\n" << raw;
-  EXPECT_NE(raw.find("<null> <null> ("), std::string::npos)
-      << "the offline run printed unsymbolized frames";
-  EXPECT_NE(in_process.find("report "), std::string::npos) << "the program reported nothing";
+  if (c.reports)
+    EXPECT_NE(raw.find("<null> <null> ("), std::string::npos)
+        << "the offline run printed unsymbolized frames";
+  EXPECT_EQ(in_process.find("report ") != std::string::npos, c.reports) << in_process;
   EXPECT_EQ(offline.symbolizer->stats().failures, 0u);
 }
 
@@ -129,10 +133,11 @@ TEST_P(Specimen, ParsesAlikeWithOfflineSymbolsUnderAControlledSchedule) {
   c.fuzz = ParseFuzzSetting("random").value();
   c.seed = 3;
   c.iterations = 20;
+  c.reports = GetParam() != "p1s5";  // locked: out-of-order lines, but no data race
   ExpectSameReports(c);
 }
 
-INSTANTIATE_TEST_SUITE_P(Tsan, Specimen, ::testing::Values("p1s2", "p1s4", "p1s5", "p1s6"));
+INSTANTIATE_TEST_SUITE_P(Tsan, Specimen, ::testing::Values("p1s2", "p1s3", "p1s4", "p1s5", "p2s2"));
 
 }  // namespace
 }  // namespace racelab
