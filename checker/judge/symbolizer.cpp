@@ -2,6 +2,8 @@
 // per address, and the report rewritten as compiler-rt's PrintReport would have printed it.
 #include "judge/symbolizer.hpp"
 
+#include "run/posix_process.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -225,12 +227,15 @@ bool LlvmSymbolizerProcess::Start() {
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   char* envp[] = {nullptr};
-  pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, path_.c_str(), &actions, &attr, argv.data(), envp);
+  // Registered with the runners, whose orphan reaper would otherwise kill it.
+  const int pid = SpawnOwnedHelper([&] {
+    pid_t p = -1;
+    return ::posix_spawn(&p, path_.c_str(), &actions, &attr, argv.data(), envp) == 0 ? p : -1;
+  });
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   ::close(sv[1]);
-  if (rc != 0) {
+  if (pid <= 0) {
     ::close(sv[0]);
     return false;
   }
@@ -244,11 +249,7 @@ bool LlvmSymbolizerProcess::Start() {
 void LlvmSymbolizerProcess::Stop() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
-  if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
-    }
-  }
+  KillOwnedHelper(pid_);
   pid_ = -1;
   buffer_.clear();
 }

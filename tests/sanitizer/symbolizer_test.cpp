@@ -12,6 +12,7 @@
 
 #include "judge/sanitizer_report.hpp"
 #include "run/offline_symbols.hpp"
+#include "run/posix_process.hpp"
 
 namespace racelab {
 namespace {
@@ -185,6 +186,23 @@ TEST(LlvmSymbolizerProcess, AnswersUnknownModulesWithUnknowns) {
   DataSymbol d;
   ASSERT_TRUE(p.Data("/nonexistent/module", 0x10, &d));
   EXPECT_EQ(d.name, "??");
+  EXPECT_EQ(p.starts(), 1);
+}
+
+TEST(LlvmSymbolizerProcess, SurvivesTheRunnersOrphanReaper) {
+  const std::string tool = FindLlvmSymbolizer({});
+  if (tool.empty()) GTEST_SKIP() << "llvm-symbolizer not on PATH";
+  LlvmSymbolizerProcess p(tool);
+  std::vector<CodeFrame> frames;
+  ASSERT_TRUE(p.Code("/nonexistent/module", 0x10, &frames));
+  {
+    // A subreaper runner kills every child it does not know at its end: not this one.
+    PosixProcessRunner runner(/*reap_orphans=*/true);
+    ProcessSpec spec;
+    spec.argv = {"/bin/true"};
+    EXPECT_EQ(runner.Run(spec).termination, Termination::kExited);
+  }
+  ASSERT_TRUE(p.Code("/nonexistent/module", 0x20, &frames));
   EXPECT_EQ(p.starts(), 1);
 }
 
