@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "support/racelab_variant.hpp"
+#include "racelab/rl.hpp"
 #include "support/schedule.hpp"
 #include "support/strategy.hpp"
 

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "support/racelab_variant.hpp"
+#include "racelab/rl.hpp"
 
 namespace {
 

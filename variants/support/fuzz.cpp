@@ -1,14 +1,14 @@
 // Per-thread fuzz delays and the native (unscheduled) handling of points.
-#include "support/fuzz.hpp"
+#include "racelab/fuzz.hpp"
 
 #include <chrono>
 #include <limits>
 #include <optional>
 #include <thread>
 
-#include "support/sched.hpp"
+#include "racelab/sched.hpp"
+#include "racelab/thread.hpp"
 #include "support/splitmix.hpp"
-#include "support/thread.hpp"
 
 namespace rl {
 namespace {

@@ -1,6 +1,6 @@
 // The controlled scheduler: one rl::Thread runs at a time, hand-offs over per-thread
 // futex words, and the racelab-sched: trailer of docs/scheduling.md.
-#include "support/sched.hpp"
+#include "racelab/sched.hpp"
 
 #include <linux/futex.h>
 #include <signal.h>
@@ -16,8 +16,8 @@
 #include <memory>
 #include <vector>
 
+#include "racelab/thread.hpp"
 #include "support/strategy.hpp"
-#include "support/thread.hpp"
 
 #if defined(__has_feature)
 #if __has_feature(thread_sanitizer)

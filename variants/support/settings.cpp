@@ -1,5 +1,5 @@
 // Parsing of the RACELAB_* variables; the only place a specimen exits with status 2.
-#include "support/settings.hpp"
+#include "racelab/settings.hpp"
 
 #include <cctype>
 #include <charconv>
@@ -10,7 +10,7 @@
 #include <system_error>
 #include <utility>
 
-#include "support/sched.hpp"
+#include "racelab/sched.hpp"
 
 namespace rl {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "support/site.hpp"
+#include "racelab/site.hpp"
 
 namespace rl {
 

@@ -106,7 +106,7 @@ TEST_P(SanitizerGolden, ParsedFixtureMatchesGoldenFile) {
     return;
   }
   ASSERT_TRUE(std::filesystem::exists(golden))
-      << golden << " is missing: run tests/sanitizer/regenerate.sh";
+      << golden << " is missing: run tests/judge/sanitizer/regenerate.sh";
   EXPECT_EQ(actual, ReadFile(golden))
       << "for " << stem << ".stderr; if the change is intended, rerun with "
       << "RACELAB_REGENERATE_GOLDEN=1";

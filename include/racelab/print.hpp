@@ -8,8 +8,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "support/fuzz.hpp"
-#include "support/site.hpp"
+#include "racelab/fuzz.hpp"
+#include "racelab/site.hpp"
 
 namespace rl {
 

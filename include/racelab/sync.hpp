@@ -4,9 +4,9 @@
 #include <mutex>
 #include <utility>
 
-#include "support/fuzz.hpp"
-#include "support/sched.hpp"
-#include "support/site.hpp"
+#include "racelab/fuzz.hpp"
+#include "racelab/sched.hpp"
+#include "racelab/site.hpp"
 
 namespace rl {
 

@@ -2,7 +2,7 @@
 # Rebuilds the meant-to-fail programs with clang++ and g++ under TSan, captures their stderr
 # as fixtures and rewrites the golden files from them.
 #
-#   tests/sanitizer/regenerate.sh            (BUILD_DIR=build by default)
+#   tests/judge/sanitizer/regenerate.sh      (BUILD_DIR=build by default)
 #
 # Each program in programs/ is built with both compilers (-fsanitize=thread -g -O1, the
 # specimens' flags) and run with the TSAN_OPTIONS racelab sets (sanitize/tsan_options.conf).
@@ -16,7 +16,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
+root=$(cd "$here/../../.." && pwd)
 build_dir=${BUILD_DIR:-$root/build}
 fixtures=$here/fixtures
 work=$(mktemp -d)

@@ -6,8 +6,8 @@
 #include <optional>
 #include <string_view>
 
-#include "support/fuzz.hpp"
-#include "support/parsed.hpp"
+#include "racelab/fuzz.hpp"
+#include "racelab/parsed.hpp"
 #include "support/schedule.hpp"
 
 namespace rl {

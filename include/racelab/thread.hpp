@@ -5,8 +5,8 @@
 #include <functional>
 #include <thread>
 
-#include "support/fuzz.hpp"
-#include "support/site.hpp"
+#include "racelab/fuzz.hpp"
+#include "racelab/site.hpp"
 
 namespace rl {
 

@@ -69,7 +69,7 @@ std::string Tools() {
 
 #define REQUIRE_TOOLS()                                                                      \
   if (Tools().empty())                                                                       \
-  GTEST_SKIP() << "the npm test tools could not be installed (tests/render/tools/setup.sh; " \
+  GTEST_SKIP() << "the npm test tools could not be installed (tests/report/tools/setup.sh; " \
                   "needs npm and the npm registry)"
 
 std::string JunitXsd() {

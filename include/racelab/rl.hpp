@@ -2,13 +2,13 @@
 // fuzz points and printing. Specimens include this header and nothing else of rl.
 #pragma once
 
-#include "support/clock.hpp"
-#include "support/fuzz.hpp"
-#include "support/print.hpp"
-#include "support/queue.hpp"
-#include "support/settings.hpp"
-#include "support/sync.hpp"
-#include "support/thread.hpp"
+#include "racelab/clock.hpp"
+#include "racelab/fuzz.hpp"
+#include "racelab/print.hpp"
+#include "racelab/queue.hpp"
+#include "racelab/settings.hpp"
+#include "racelab/sync.hpp"
+#include "racelab/thread.hpp"
 
 namespace rl {
 

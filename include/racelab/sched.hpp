@@ -17,9 +17,9 @@
 #include <cstdint>
 #include <optional>
 
-#include "support/fuzz.hpp"
+#include "racelab/fuzz.hpp"
+#include "racelab/site.hpp"
 #include "support/schedule.hpp"
-#include "support/site.hpp"
 
 namespace rl {
 
