@@ -2,42 +2,16 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 
+#include "protocol/fuzz_setting.hpp"
 #include "racelab/site.hpp"
 
 namespace rl {
 
-enum class FuzzMode {
-  none,   // fuzz points do nothing
-  sleep,  // each fuzz point sleeps uniformly 0..max_us microseconds
-  yield,  // each fuzz point calls std::this_thread::yield()
-  // Controlled scheduling (docs/scheduling.md): one thread runs at a time, and a seeded
-  // strategy picks the next one at every point.
-  random,  // a uniform choice among the runnable threads at each step
-  pct,     // PCT of `depth` with its change points over `steps` expected steps
-};
-
-struct FuzzSetting {
-  FuzzMode mode = FuzzMode::none;
-  std::int64_t max_us = 0;  // meaningful for FuzzMode::sleep only
-  int depth = 0;            // FuzzMode::pct only: D, 1..10
-  std::uint64_t steps = 0;  // FuzzMode::pct only: K, at least 1
-
-  friend bool operator==(const FuzzSetting& a, const FuzzSetting& b) {
-    return a.mode == b.mode && a.max_us == b.max_us && a.depth == b.depth && a.steps == b.steps;
-  }
-  friend bool operator!=(const FuzzSetting& a, const FuzzSetting& b) { return !(a == b); }
-};
-
-// True for the settings run by the controlled scheduler (random, pct).
-inline bool is_controlled(const FuzzSetting& setting) {
-  return setting.mode == FuzzMode::random || setting.mode == FuzzMode::pct;
-}
-
-// The RACELAB_FUZZ spelling: "none", "yield", "sleep:MAX_US", "random" or "pct:D:K" (K
-// always spelled out).
-std::string to_string(const FuzzSetting& setting);
+// RACELAB_FUZZ, as the protocol defines it (protocol/fuzz_setting.hpp): none, sleep and
+// yield act at the fuzz points below; random and pct run the controlled scheduler
+// (racelab/sched.hpp).
+using racelab::protocol::FuzzSetting;
 
 // The delays of one thread. Seeded from (seed, thread index) only, so a run replays with
 // the same sleep sequence per thread whatever the other threads do.
@@ -45,7 +19,7 @@ class FuzzPlan {
  public:
   FuzzPlan(FuzzSetting setting, std::uint64_t seed, std::uint64_t thread_index);
 
-  // Uniform in [0, max_us] for FuzzMode::sleep; 0 (and no randomness used) otherwise.
+  // Uniform in [0, max_us] for FuzzSetting::Mode::kSleep; 0 (and no randomness used) otherwise.
   std::int64_t next_sleep_us();
   // Carries out one fuzz point: sleeps or yields as the setting says.
   void pause();
@@ -94,7 +68,7 @@ extern bool g_points_active;
 // Under controlled scheduling every point is a step, inside critical sections too: the
 // rule above is for the native sleep/yield backend only.
 extern thread_local int t_locks_held;
-// True while the controlled scheduler runs the process (see support/sched.hpp).
+// True while the controlled scheduler runs the process (see racelab/sched.hpp).
 extern bool g_controlled;
 void at_point(Point point, Site site);
 }  // namespace detail

@@ -17,18 +17,19 @@
 #include <cstdint>
 #include <optional>
 
+#include "protocol/env.hpp"
+#include "protocol/schedule.hpp"
 #include "racelab/fuzz.hpp"
 #include "racelab/site.hpp"
-#include "support/schedule.hpp"
 
 namespace rl {
 
 struct ControlSettings {
-  FuzzSetting fuzz;                         // the strategy (random, pct) unless replaying
-  std::uint64_t seed = 0;                   // RACELAB_SEED
-  std::optional<sched::Schedule> schedule;  // RACELAB_SCHEDULE: replay it
-  bool guide = false;                       // RACELAB_SCHEDULE_MODE=guide
-  std::uint64_t step_limit = 1000000;       // RACELAB_STEP_LIMIT
+  FuzzSetting fuzz;        // the strategy (random, pct) unless replaying
+  std::uint64_t seed = 0;  // RACELAB_SEED
+  std::optional<racelab::protocol::Schedule> schedule;              // RACELAB_SCHEDULE: replay it
+  bool guide = false;                                               // RACELAB_SCHEDULE_MODE=guide
+  std::uint64_t step_limit = racelab::protocol::kDefaultStepLimit;  // RACELAB_STEP_LIMIT
 };
 
 // Starts controlled scheduling of this process with the calling thread as thread 0.
@@ -61,6 +62,11 @@ void sched_thread_begin(void* handle);
 void sched_thread_end(void* handle);
 // Blocks until thread `index` has finished its body (before the real join).
 void sched_join(std::size_t index, Site site);
+// The trailer's schedule line, "racelab-sched: schedule s1-...\n", written to `fd` without
+// allocating (the fatal-signal handler writes it too): the bytes of
+// racelab::protocol::EncodeSchedule, spelled by hand.
+void write_schedule_line(int fd, std::uint64_t steps, std::uint64_t hash,
+                         const racelab::protocol::Deviation* deviations, std::size_t count);
 }  // namespace detail
 
 }  // namespace rl

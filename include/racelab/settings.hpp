@@ -6,9 +6,10 @@
 #include <optional>
 #include <string_view>
 
+#include "protocol/env.hpp"
+#include "protocol/schedule.hpp"
 #include "racelab/fuzz.hpp"
 #include "racelab/parsed.hpp"
-#include "support/schedule.hpp"
 
 namespace rl {
 
@@ -26,24 +27,21 @@ struct Settings {
   FuzzSetting fuzz;
   std::uint64_t seed = 0;
   // Controlled scheduling (docs/scheduling.md).
-  std::optional<sched::Schedule> schedule;  // RACELAB_SCHEDULE: a schedule to replay
-  bool guide = false;                       // RACELAB_SCHEDULE_MODE: exact (false) or guide
-  std::int64_t step_limit = 1000000;        // RACELAB_STEP_LIMIT
+  std::optional<racelab::protocol::Schedule> schedule;  // RACELAB_SCHEDULE: one to replay
+  bool guide = false;  // RACELAB_SCHEDULE_MODE: exact (false) or guide
+  std::int64_t step_limit = racelab::protocol::kDefaultStepLimit;  // RACELAB_STEP_LIMIT
 
   // True when the run is under the controlled scheduler.
-  bool controlled() const { return schedule.has_value() || is_controlled(fuzz); }
+  bool controlled() const { return schedule.has_value() || fuzz.IsControlled(); }
 };
 
 // Digits only, at least `minimum`, at most INT64_MAX. No sign, no spaces.
 Parsed<std::int64_t> parse_count(std::string_view text, std::int64_t minimum);
 // Digits only, any value that fits in 64 unsigned bits.
 Parsed<std::uint64_t> parse_seed(std::string_view text);
-// "none", "yield" or "sleep:MAX_US" with MAX_US as parse_count(text, 0) accepts; the
-// controlled "random", and "pct", "pct:D" or "pct:D:K" with D in 1..10 (default 3) and K
-// as parse_count(text, 1) accepts (default 1000).
-Parsed<FuzzSetting> parse_fuzz(std::string_view text);
-// A schedule string, as rl::sched::Decode accepts it.
-Parsed<sched::Schedule> parse_schedule(std::string_view text);
+// RACELAB_FUZZ is read by the protocol's parser (racelab::protocol::FuzzSetting::Parse).
+// A schedule string, as racelab::protocol::DecodeSchedule accepts it.
+Parsed<racelab::protocol::Schedule> parse_schedule(std::string_view text);
 // "exact" (false) or "guide" (true).
 Parsed<bool> parse_schedule_mode(std::string_view text);
 
@@ -57,7 +55,8 @@ Parsed<Settings> read_settings(const Defaults& defaults, const EnvLookup& lookup
 
 // The entry point of every specimen: reads the environment, installs the fuzz setting (or
 // the controlled scheduler, with this thread as thread 0), and
-// on a bad value writes "<program>: <error>" as one line on stderr and exits with status 2.
+// on a bad value writes "<program>: <error>" as one line on stderr and exits with status 2
+// (racelab::protocol::kBadSettingExitStatus).
 Settings start(const Defaults& defaults);
 
 // A specimen-specific count variable (e.g. RACELAB_WAVE) read like the others, with the

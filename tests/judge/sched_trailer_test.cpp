@@ -1,6 +1,6 @@
 // The `racelab-sched: ` trailer of controlled runs (docs/scheduling.md): parsing goldens on
 // hand-written stderr, and what it does to a run's classes.
-#include "judge/sched_trailer.hpp"
+#include "protocol/trailer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,6 +10,10 @@
 
 namespace racelab {
 namespace {
+
+using protocol::ParseSchedTrailer;
+using protocol::SchedTrailer;
+using protocol::StripSchedLines;
 
 constexpr const char* kTrailer =
     "some program diagnostics\n"

@@ -1,12 +1,10 @@
 // Encoding and strict decoding of schedule strings.
-#include "support/schedule.hpp"
+#include "protocol/schedule.hpp"
 
 #include <limits>
 
-namespace rl::sched {
+namespace racelab::protocol {
 namespace {
-
-constexpr std::string_view kPrefix = "s1-";
 
 // Canonical decimal digits (no sign, no leading zero unless the value is 0) that fit in
 // `maximum`; advances `text` past them.
@@ -44,9 +42,9 @@ void fold_u32(std::uint64_t& hash, std::uint32_t value) {
 
 }  // namespace
 
-std::string Encode(const Schedule& schedule) {
+std::string EncodeSchedule(const Schedule& schedule) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(kPrefix);
+  std::string out(kScheduleVersionPrefix);
   out += std::to_string(schedule.steps);
   out += '-';
   for (int shift = 60; shift >= 0; shift -= 4) out += kHex[(schedule.hash >> shift) & 0xF];
@@ -64,11 +62,11 @@ std::string Encode(const Schedule& schedule) {
   return out;
 }
 
-std::optional<Schedule> Decode(std::string_view text) {
+std::optional<Schedule> DecodeSchedule(std::string_view text) {
   constexpr auto kMax64 = std::numeric_limits<std::uint64_t>::max();
   constexpr auto kMax32 = std::numeric_limits<std::uint32_t>::max();
-  if (text.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
-  text.remove_prefix(kPrefix.size());
+  if (text.substr(0, kScheduleVersionPrefix.size()) != kScheduleVersionPrefix) return std::nullopt;
+  text.remove_prefix(kScheduleVersionPrefix.size());
 
   Schedule schedule;
   if (!take_decimal(text, kMax64, schedule.steps) || !take_char(text, '-')) return std::nullopt;
@@ -112,4 +110,4 @@ std::uint64_t HashStep(std::uint64_t hash, std::uint32_t thread, std::uint32_t k
   return hash;
 }
 
-}  // namespace rl::sched
+}  // namespace racelab::protocol

@@ -1,21 +1,29 @@
-// Parsing the `racelab-sched: ` trailer of a controlled run.
-#include "judge/sched_trailer.hpp"
+// Parsing the trailer of a controlled run.
+#include "protocol/trailer.hpp"
 
-#include <fmt/core.h>
+#include <algorithm>
 
-#include <charconv>
-
-namespace racelab {
+namespace racelab::protocol {
 namespace {
 
 bool StartsWith(std::string_view s, std::string_view p) {
   return s.substr(0, p.size()) == p;
 }
 
+// `word` followed by a space (or the end of the line).
+bool StartsWithWord(std::string_view s, std::string_view word) {
+  return StartsWith(s, word) && (s.size() == word.size() || s[word.size()] == ' ');
+}
+
 bool ParseU64(std::string_view s, std::uint64_t* out) {
+  if (s.empty()) return false;
   std::uint64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return false;
+  for (const char c : s) {
+    if (c < '0' || c > '9') return false;
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (v > (UINT64_MAX - digit) / 10) return false;
+    v = v * 10 + digit;
+  }
   *out = v;
   return true;
 }
@@ -38,57 +46,70 @@ bool NumberField(std::string_view line, std::string_view key, std::uint64_t* out
   return v && ParseU64(*v, out);
 }
 
+// The text after " at=" in `part`, or nullopt.
+std::optional<std::string_view> AtField(std::string_view part) {
+  const std::string at = " " + std::string(trailer::kAt) + "=";
+  const std::size_t pos = part.find(at);
+  if (pos == std::string_view::npos) return std::nullopt;
+  return part.substr(pos + at.size());
+}
+
 // "step=12 from=2 at=p1s4.cpp:41 (read) to=3 at=p1s4.cpp:38 (write)"
 std::optional<SchedPreemption> ParsePreemption(std::string_view rest) {
   SchedPreemption p;
-  const std::size_t to = rest.find(" to=");
+  const std::size_t to = rest.find(" " + std::string(trailer::kTo) + "=");
   if (to == std::string_view::npos) return std::nullopt;
   const std::string_view first = rest.substr(0, to), second = rest.substr(to + 1);
-  if (!NumberField(first, "step", &p.step) || !NumberField(first, "from", &p.from) ||
-      !NumberField(second, "to", &p.to))
+  if (!NumberField(first, trailer::kStep, &p.step) ||
+      !NumberField(first, trailer::kFrom, &p.from) || !NumberField(second, trailer::kTo, &p.to))
     return std::nullopt;
-  const std::size_t at1 = first.find(" at="), at2 = second.find(" at=");
-  if (at1 == std::string_view::npos || at2 == std::string_view::npos) return std::nullopt;
-  p.from_at = std::string(first.substr(at1 + 4));
-  p.to_at = std::string(second.substr(at2 + 4));
+  const auto from_at = AtField(first), to_at = AtField(second);
+  if (!from_at || !to_at) return std::nullopt;
+  p.from_at = std::string(*from_at);
+  p.to_at = std::string(*to_at);
   return p;
 }
 
 void ParseLine(std::string_view line, SchedTrailer& t) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  // The text after `word` and its space.
+  const auto after = [&](std::string_view word) {
+    return line.substr(std::min(line.size(), word.size() + 1));
+  };
   bool ok = true;
-  if (StartsWith(line, "schedule ")) {
-    t.schedule = std::string(line.substr(9));
-  } else if (StartsWith(line, "stats ")) {
+  if (StartsWithWord(line, trailer::kSchedule)) {
+    t.schedule = std::string(after(trailer::kSchedule));
+  } else if (StartsWithWord(line, trailer::kStats)) {
     t.stats_seen = true;
-    NumberField(line, "threads", &t.threads);
-    NumberField(line, "steps", &t.steps);
-    NumberField(line, "preemptions", &t.preemptions);
-    NumberField(line, "deviations", &t.deviations);
-    if (auto s = Field(line, "strategy")) t.strategy = std::string(*s);
+    NumberField(line, trailer::kThreads, &t.threads);
+    NumberField(line, trailer::kSteps, &t.steps);
+    NumberField(line, trailer::kPreemptions, &t.preemptions);
+    NumberField(line, trailer::kDeviations, &t.deviations);
+    if (auto s = Field(line, trailer::kStrategy)) t.strategy = std::string(*s);
     std::uint64_t seed = 0;
-    if (NumberField(line, "seed", &seed)) t.seed = seed;
-  } else if (StartsWith(line, "preemption ")) {
-    if (auto p = ParsePreemption(line.substr(11)))
+    if (NumberField(line, trailer::kSeed, &seed)) t.seed = seed;
+  } else if (StartsWithWord(line, trailer::kPreemption)) {
+    if (auto p = ParsePreemption(after(trailer::kPreemption)))
       t.preemption_lines.push_back(std::move(*p));
     else
       ok = false;
-  } else if (StartsWith(line, "deadlock")) {
+  } else if (StartsWith(line, trailer::kDeadlock)) {
     t.deadlock = true;
-    NumberField(line, "step", &t.deadlock_step);
+    NumberField(line, trailer::kStep, &t.deadlock_step);
     t.deadlock_lines.emplace_back(line);
-  } else if (StartsWith(line, "thread ") && line.find(" blocked") != std::string_view::npos) {
+  } else if (StartsWithWord(line, trailer::kThread) &&
+             line.find(" " + std::string(trailer::kBlockedIn)) != std::string_view::npos) {
     t.deadlock_lines.emplace_back(line);
-  } else if (StartsWith(line, "step-limit")) {
+  } else if (StartsWith(line, trailer::kStepLimit)) {
     t.step_limit = true;
-    ParseU64(
-        line.substr(line.find(' ') == std::string_view::npos ? line.size() : line.find(' ') + 1),
-        &t.step_limit_steps);
-  } else if (StartsWith(line, "diverged")) {
+    ParseU64(after(trailer::kStepLimit), &t.step_limit_steps);
+  } else if (StartsWith(line, trailer::kDiverged)) {
     t.diverged = true;
-    NumberField(line, "step", &t.diverged_step);
-    const std::size_t r = line.find("reason=");
-    if (r != std::string_view::npos) t.diverged_reason = std::string(line.substr(r + 7));
+    NumberField(line, trailer::kStep, &t.diverged_step);
+    const std::string reason = std::string(trailer::kReason) + "=";
+    const std::size_t r = line.find(reason);
+    if (r != std::string_view::npos)
+      t.diverged_reason = std::string(line.substr(r + reason.size()));
   } else {
     ok = false;
   }
@@ -98,8 +119,8 @@ void ParseLine(std::string_view line, SchedTrailer& t) {
 }  // namespace
 
 std::string SchedPreemption::Describe() const {
-  return fmt::format("step {}: thread {} at {} -> thread {} runs {}", step, from, from_at, to,
-                     to_at);
+  return "step " + std::to_string(step) + ": thread " + std::to_string(from) + " at " + from_at +
+         " -> thread " + std::to_string(to) + " runs " + to_at;
 }
 
 std::vector<std::string> SchedTrailer::Explanation() const {
@@ -110,8 +131,8 @@ std::vector<std::string> SchedTrailer::Explanation() const {
 
 std::string SchedTrailer::DivergedText() const {
   if (!diverged) return "";
-  return fmt::format("schedule diverged at step {}: {}", diverged_step,
-                     diverged_reason.empty() ? "(no reason given)" : diverged_reason);
+  return "schedule diverged at step " + std::to_string(diverged_step) + ": " +
+         (diverged_reason.empty() ? "(no reason given)" : diverged_reason);
 }
 
 SchedTrailer ParseSchedTrailer(std::string_view err) {
@@ -149,4 +170,4 @@ std::string StripSchedLines(std::string_view err) {
   return out;
 }
 
-}  // namespace racelab
+}  // namespace racelab::protocol

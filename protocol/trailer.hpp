@@ -1,5 +1,6 @@
-// The `racelab-sched: ` lines a controlled run writes at the end of its stderr
-// (docs/scheduling.md, "What a controlled run writes on stderr").
+// The trailer: the `racelab-sched: ` lines a controlled run writes at the end of its
+// stderr (docs/scheduling.md, "What a controlled run writes on stderr"). The keys are the
+// writer's (the specimen runtime's) and the parser's alike.
 #pragma once
 
 #include <cstdint>
@@ -8,12 +9,41 @@
 #include <string_view>
 #include <vector>
 
-namespace racelab {
+namespace racelab::protocol {
 
+// Every trailer line starts with this.
 inline constexpr std::string_view kSchedPrefix = "racelab-sched: ";
-// The exit statuses of a deadlock and of the step limit.
-inline constexpr int kDeadlockExitStatus = 86;
-inline constexpr int kStepLimitExitStatus = 87;
+
+// The words of the trailer, in the order a run writes its lines.
+namespace trailer {
+// "diverged step=57 reason=thread 4 is not runnable"
+inline constexpr std::string_view kDiverged = "diverged";
+inline constexpr std::string_view kReason = "reason";
+// "deadlock at step=88", then "thread 1 blocked in lock at lock_inversion.cpp:20" per thread
+inline constexpr std::string_view kDeadlock = "deadlock";
+inline constexpr std::string_view kThread = "thread";
+inline constexpr std::string_view kBlockedIn = "blocked in";
+// "step-limit 1000000"
+inline constexpr std::string_view kStepLimit = "step-limit";
+// "schedule s1-523-..."
+inline constexpr std::string_view kSchedule = "schedule";
+// "stats threads=101 steps=523 preemptions=2 deviations=3 strategy=pct:3:1000 seed=17"
+inline constexpr std::string_view kStats = "stats";
+inline constexpr std::string_view kThreads = "threads";
+inline constexpr std::string_view kSteps = "steps";
+inline constexpr std::string_view kPreemptions = "preemptions";
+inline constexpr std::string_view kDeviations = "deviations";
+inline constexpr std::string_view kStrategy = "strategy";
+inline constexpr std::string_view kSeed = "seed";
+// "preemption step=12 from=2 at=p1s4.cpp:41 (read) to=3 at=p1s4.cpp:38 (write)"
+inline constexpr std::string_view kPreemption = "preemption";
+inline constexpr std::string_view kStep = "step";
+inline constexpr std::string_view kFrom = "from";
+inline constexpr std::string_view kAt = "at";
+inline constexpr std::string_view kTo = "to";
+// The stats line's strategy of a replay: "replay:exact" or "replay:guide".
+inline constexpr std::string_view kReplayStrategyPrefix = "replay:";
+}  // namespace trailer
 
 // One `preemption step=12 from=2 at=p1s4.cpp:41 (read) to=3 at=p1s4.cpp:38 (write)` line.
 struct SchedPreemption {
@@ -65,4 +95,4 @@ SchedTrailer ParseSchedTrailer(std::string_view err);
 // stderr excerpts: the trailer is racelab's protocol, not the program's output.
 std::string StripSchedLines(std::string_view err);
 
-}  // namespace racelab
+}  // namespace racelab::protocol

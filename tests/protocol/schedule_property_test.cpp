@@ -1,5 +1,5 @@
-// Laws of the schedule string: Encode and Decode are inverse, and Decode accepts only the
-// canonical spelling (anything it accepts re-encodes to the same text).
+// Laws of the schedule string: EncodeSchedule and DecodeSchedule are inverse, and Decode accepts
+// only the canonical spelling (anything it accepts re-encodes to the same text).
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -8,14 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "support/schedule.hpp"
+#include "protocol/schedule.hpp"
 
 namespace {
 
-using rl::sched::Decode;
-using rl::sched::Deviation;
-using rl::sched::Encode;
-using rl::sched::Schedule;
+using racelab::protocol::DecodeSchedule;
+using racelab::protocol::Deviation;
+using racelab::protocol::EncodeSchedule;
+using racelab::protocol::Schedule;
 
 // A valid schedule: strictly increasing deviation steps from 1, steps >= the last one.
 Schedule GenSchedule() {
@@ -40,14 +40,14 @@ Schedule GenSchedule() {
 
 RC_GTEST_PROP(ScheduleStringProperty, DecodeInvertsEncode, ()) {
   const Schedule schedule = GenSchedule();
-  const std::string text = Encode(schedule);
-  const auto decoded = Decode(text);
+  const std::string text = EncodeSchedule(schedule);
+  const auto decoded = DecodeSchedule(text);
   RC_ASSERT(decoded.has_value());
   RC_ASSERT(*decoded == schedule);
 }
 
 RC_GTEST_PROP(ScheduleStringProperty, UsesOnlyShellSafeCharacters, ()) {
-  const std::string text = Encode(GenSchedule());
+  const std::string text = EncodeSchedule(GenSchedule());
   for (const char c : text) {
     RC_ASSERT(((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '.' || c == '-'));
   }
@@ -55,7 +55,7 @@ RC_GTEST_PROP(ScheduleStringProperty, UsesOnlyShellSafeCharacters, ()) {
 
 RC_GTEST_PROP(ScheduleStringProperty, AnythingAcceptedIsCanonical, ()) {
   // Damage a valid string: replace, insert or delete one character.
-  std::string text = Encode(GenSchedule());
+  std::string text = EncodeSchedule(GenSchedule());
   const auto position = *rc::gen::inRange<std::size_t>(0, text.size());
   const char c = *rc::gen::elementOf(std::string("0123456789abcdefgtz.-_ "));
   switch (*rc::gen::inRange(0, 3)) {
@@ -63,8 +63,8 @@ RC_GTEST_PROP(ScheduleStringProperty, AnythingAcceptedIsCanonical, ()) {
     case 1: text.insert(position, 1, c); break;
     default: text.erase(position, 1); break;
   }
-  const auto decoded = Decode(text);
-  if (decoded) RC_ASSERT(Encode(*decoded) == text);
+  const auto decoded = DecodeSchedule(text);
+  if (decoded) RC_ASSERT(EncodeSchedule(*decoded) == text);
 }
 
 RC_GTEST_PROP(ScheduleStringProperty, RemovingADeviationKeepsItValid, ()) {
@@ -72,7 +72,7 @@ RC_GTEST_PROP(ScheduleStringProperty, RemovingADeviationKeepsItValid, ()) {
   RC_PRE(!schedule.deviations.empty());
   const auto index = *rc::gen::inRange<std::size_t>(0, schedule.deviations.size());
   schedule.deviations.erase(schedule.deviations.begin() + static_cast<std::ptrdiff_t>(index));
-  const auto decoded = Decode(Encode(schedule));
+  const auto decoded = DecodeSchedule(EncodeSchedule(schedule));
   RC_ASSERT(decoded.has_value());
   RC_ASSERT(*decoded == schedule);
 }
