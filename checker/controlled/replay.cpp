@@ -1,6 +1,8 @@
 // Replaying one run, and its view: classes, a diff around the first divergence, sanitizer reports.
 #include "controlled/replay.hpp"
 
+#include "run/offline_symbols.hpp"
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -21,6 +23,7 @@ ReplayResult Replay(ProcessRunner& runner, const Target& t, const CampaignOption
   r.schedule = schedule;
   r.process = runner.Run(MakeSpec(
       t, o, f, seed, schedule, schedule.empty() ? "" : std::string(protocol::kScheduleModeExact)));
+  SymbolizeOutput(r.process, t);
   r.verdict = Classify(r.process, t, o.sanitizer);
   if (t.oracle == OracleKind::kSumSequence) r.expected_output = ExpectedSumSequence(t.iterations);
   return r;

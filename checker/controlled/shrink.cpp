@@ -13,6 +13,7 @@
 #include "protocol/env.hpp"
 #include "protocol/schedule.hpp"
 #include "report/aggregate.hpp"
+#include "run/offline_symbols.hpp"
 
 namespace racelab {
 namespace {
@@ -269,10 +270,11 @@ ShrinkResult ShrinkSchedule(const std::string& original, FailureClass cls, const
 ProbeFn MakeScheduleProbe(ProcessRunner& runner, const Target& t, const CampaignOptions& o,
                           const FuzzSetting& f, std::uint64_t seed) {
   return [&runner, t, o, f, seed](const std::string& schedule, ScheduleMode mode) {
-    const ProcessResult pr = runner.Run(
+    ProcessResult pr = runner.Run(
         MakeSpec(t, o, f, seed, schedule,
                  std::string(mode == ScheduleMode::kExact ? protocol::kScheduleModeExact
                                                           : protocol::kScheduleModeGuide)));
+    SymbolizeOutput(pr, t);
     ScheduleProbe p;
     const RunVerdict v = Classify(pr, t, o.sanitizer);
     if (v.harness_error) {

@@ -11,6 +11,7 @@
 #include "controlled/shrink.hpp"
 #include "protocol/schedule.hpp"
 #include "run/child_env.hpp"
+#include "run/offline_symbols.hpp"
 
 namespace racelab {
 
@@ -63,7 +64,7 @@ ProcessSpec MakeSpec(const Target& t, const CampaignOptions& o, const FuzzSettin
   p.seed = seed;
   p.schedule = schedule;
   p.schedule_mode = schedule_mode;
-  spec.env = BuildChildEnv(o.base_env, p, t.tsan, o.suppressions_file);
+  spec.env = BuildChildEnv(o.base_env, p, t.tsan, o.suppressions_file, t.symbolizer != nullptr);
   spec.timeout = o.timeout;
   spec.output_cap = o.output_cap;
   return spec;
@@ -144,6 +145,7 @@ void Campaign::Worker() {
     }
     ProcessResult pr = runner_.Run(MakeSpec(t, options_, f, seed));
     if (pr.termination == Termination::kCancelled) return;
+    SymbolizeOutput(pr, t);
     RunVerdict v = Classify(pr, t, options_.sanitizer);
     // A controlled run replays from its schedule, whatever its seed.
     const bool by_schedule = f.IsControlled() && !v.sched.schedule.empty();
@@ -169,6 +171,7 @@ void Campaign::Worker() {
 
 std::vector<TargetReport> Campaign::Run() {
   const int jobs = std::max(1, options_.jobs);
+  const std::vector<std::string> symbol_notes = SetUpOfflineSymbols(runner_, options_, targets_);
   fuzz_.clear();
   for (const Target& t : targets_) {
     if (cancelled_.load()) break;
@@ -198,6 +201,10 @@ std::vector<TargetReport> Campaign::Run() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& a : aggregators_) out.push_back(a->Snapshot());
+  }
+  for (std::size_t ti = 0; ti < out.size() && ti < targets_.size(); ++ti) {
+    if (!symbol_notes[ti].empty()) out[ti].notes.push_back(symbol_notes[ti]);
+    if (std::string n = OfflineSymbolsNote(targets_[ti]); !n.empty()) out[ti].notes.push_back(n);
   }
   for (std::size_t ti : uncontrolled_)
     if (ti < out.size())

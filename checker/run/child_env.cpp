@@ -74,7 +74,8 @@ std::vector<std::string> CurrentEnvironment() {
 }
 
 std::vector<std::string> BuildChildEnv(const std::vector<std::string>& base, const RunParams& p,
-                                       bool tsan, const std::string& suppressions_file) {
+                                       bool tsan, const std::string& suppressions_file,
+                                       bool offline_symbols) {
   std::vector<std::string> env;
   env.reserve(base.size() + 5);
   std::string user_tsan;
@@ -102,6 +103,7 @@ std::vector<std::string> BuildChildEnv(const std::vector<std::string>& base, con
     std::string defaults = RACELAB_TSAN_DEFAULTS;
     if (!suppressions_file.empty())
       defaults += (defaults.empty() ? "" : ":") + std::string("suppressions=") + suppressions_file;
+    if (offline_symbols) defaults += (defaults.empty() ? "" : ":") + std::string("symbolize=0");
     env.push_back("TSAN_OPTIONS=" + MergeTsanOptions(user_tsan, RACELAB_TSAN_REQUIRED, defaults));
   }
   return env;

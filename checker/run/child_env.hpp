@@ -22,9 +22,11 @@ struct RunParams {
 // The child's complete environment: `base` (racelab's own, "NAME=value")
 // minus any RACELAB_* it had, plus the protocol variables, plus TSAN_OPTIONS
 // for TSan builds: racelab's required options override the user's, its
-// defaults fill in only what the user left unset.
+// defaults fill in only what the user left unset. `offline_symbols` adds the default
+// symbolize=0 (racelab symbolizes the reports itself).
 std::vector<std::string> BuildChildEnv(const std::vector<std::string>& base, const RunParams& p,
-                                       bool tsan, const std::string& suppressions_file);
+                                       bool tsan, const std::string& suppressions_file,
+                                       bool offline_symbols = false);
 
 // Merges colon/space separated TSAN_OPTIONS strings (see sanitize/tsan_options.conf).
 std::string MergeTsanOptions(const std::string& user, const std::string& required,

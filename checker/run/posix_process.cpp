@@ -155,6 +155,25 @@ ProcessResult SpawnFailure(int error) {
 
 }  // namespace
 
+int SpawnOwnedHelper(const std::function<int()>& spawn) {
+  Registry& reg = Owned();
+  std::lock_guard<std::mutex> lock(reg.mu);
+  const int pid = spawn();
+  if (pid > 0) reg.owned.insert(pid);
+  return pid;
+}
+
+void KillOwnedHelper(int pid) {
+  if (pid <= 0) return;
+  Registry& reg = Owned();
+  // Reaped and forgotten under the lock: its pid cannot be reused by a run meanwhile.
+  std::lock_guard<std::mutex> lock(reg.mu);
+  ::kill(pid, SIGKILL);
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  reg.owned.erase(pid);
+}
+
 PosixProcessRunner::PosixProcessRunner(bool reap_orphans) : reap_orphans_(reap_orphans) {
   cancel_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (cancel_fd_ < 0) throw SysError("eventfd");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 
 #include "run/process.hpp"
 
@@ -28,5 +29,12 @@ class PosixProcessRunner final : public ProcessRunner {
   int cancel_fd_ = -1;  // eventfd, readable once CancelAll was called
   std::atomic<bool> cancelled_{false};
 };
+
+// Helper processes racelab keeps beside the runs (llvm-symbolizer): `spawn` starts one and
+// returns its pid (or -1), under the lock that makes it known to every runner, so the
+// orphan reaper never takes it for an orphan. Returns spawn's result.
+int SpawnOwnedHelper(const std::function<int()>& spawn);
+// Kills such a helper (SIGKILL), reaps it and forgets it.
+void KillOwnedHelper(int pid);
 
 }  // namespace racelab

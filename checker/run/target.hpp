@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,8 @@
 #include "run/manifest.hpp"
 
 namespace racelab {
+
+class OfflineSymbolizer;
 
 struct Target {
   // Manifest id, or the path as the user gave it.
@@ -24,6 +27,9 @@ struct Target {
   double tolerance = 0;
   // Whether the program is TSan-instrumented: racelab then sets TSAN_OPTIONS.
   bool tsan = false;
+  // Set when racelab symbolizes this TSan build's reports itself: runs get symbolize=0 and
+  // their stderr is rewritten through this (shared by the campaign's targets).
+  std::shared_ptr<OfflineSymbolizer> symbolizer;
 
   // "p1s2/tsan", or the path.
   std::string Label() const;
