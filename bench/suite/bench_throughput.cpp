@@ -159,7 +159,7 @@ ToolRun RunRacelab(const BenchContext& ctx, const Workload& w, std::optional<int
   t.jobs = report->settings.jobs;
   std::string classes;
   for (const auto& [c, k] : tr.classes)
-    classes += fmt::format("{}{} {}", classes.empty() ? "" : ", ", c, k);
+    classes += fmt::format("{}{} {}", classes.empty() ? "" : ", ", Name(c), k);
   t.note = "classified: " + classes;
   t.max_rss_kb = 0;  // wait4's figure would be this process's own (see kGnuTime)
   if (measure_rss) {

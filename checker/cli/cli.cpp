@@ -313,7 +313,7 @@ class ProgressLine {
       line += fmt::format("  ~{}:{:02d} left", left / 60, left % 60);
     }
     line += fmt::format("  failed {}", p.failed);
-    for (const auto& [cls, n] : p.failures_by_class) line += fmt::format("  {} {}", cls, n);
+    for (const auto& [cls, n] : p.failures_by_class) line += fmt::format("  {} {}", Name(cls), n);
     line += "  [" + p.current + "]";
     std::fprintf(stderr, "\r\033[K%s", line.substr(0, 200).c_str());
     std::fflush(stderr);
@@ -524,7 +524,7 @@ int CmdRun(const std::vector<std::string>& args) {
   report.settings.fuzz = JoinFuzzList(o.fuzz);
   report.settings.seed = o.seed;
   report.settings.timeout_s = static_cast<double>(o.timeout.count()) / 1000.0;
-  report.settings.build = vm["build"].as<std::string>();
+  report.settings.build = ParseBuildChoice(vm["build"].as<std::string>());
   report.settings.expect = vm["expect"].as<bool>();
   report.settings.until_fail = o.until_fail;
   report.source_root = RACELAB_SOURCE_DIR;

@@ -50,8 +50,42 @@ std::vector<std::string> PrintableLines(std::string_view text, std::size_t max_l
   return out;
 }
 
+std::string FormatExcerptLine(const ExcerptLine& l) {
+  if (l.line == 0) return l.text;
+  return fmt::format("{}{:>6} | {}", l.at ? '>' : ' ', l.line, l.text);
+}
+
+ExcerptLine ParseExcerptLine(const std::string& s) {
+  ExcerptLine l;
+  const std::size_t bar = s.find(" | ");
+  if (bar != std::string::npos && bar >= 2 && (s[0] == '>' || s[0] == ' ')) {
+    std::uint64_t n = 0;
+    std::size_t i = 1;
+    while (i < bar && s[i] == ' ') ++i;
+    bool digits = i < bar && bar - i <= 19;  // fits a 64-bit line number
+    for (; i < bar && digits; ++i) {
+      if (s[i] < '0' || s[i] > '9')
+        digits = false;
+      else
+        n = n * 10 + static_cast<std::uint64_t>(s[i] - '0');
+    }
+    const ExcerptLine numbered{n, s[0] == '>', s.substr(bar + 3)};
+    // Only the exact form: anything else stays text, so formatting gives it back.
+    if (digits && n > 0 && FormatExcerptLine(numbered) == s) return numbered;
+  }
+  l.text = s;
+  return l;
+}
+
 std::vector<std::string> ExcerptAround(std::string_view text, std::uint64_t line, int radius) {
   std::vector<std::string> out;
+  for (const ExcerptLine& l : ExcerptLinesAround(text, line, radius))
+    out.push_back(FormatExcerptLine(l));
+  return out;
+}
+
+std::vector<ExcerptLine> ExcerptLinesAround(std::string_view text, std::uint64_t line, int radius) {
+  std::vector<ExcerptLine> out;
   const std::uint64_t first = line > static_cast<std::uint64_t>(radius) ? line - radius : 1;
   const std::uint64_t last = line + radius;
   std::uint64_t n = 1;
@@ -62,8 +96,7 @@ std::vector<std::string> ExcerptAround(std::string_view text, std::uint64_t line
     if (final_piece) nl = text.size();
     if (final_piece && pos == text.size()) break;  // nothing after the last newline
     if (n >= first)
-      out.push_back(fmt::format("{}{:>6} | {}", n == line ? '>' : ' ', n,
-                                PrintableClipped(text.substr(pos, nl - pos))));
+      out.push_back(ExcerptLine{n, n == line, PrintableClipped(text.substr(pos, nl - pos))});
     pos = nl + 1;
     ++n;
   }

@@ -143,8 +143,7 @@ void Campaign::Worker() {
     ++progress_.done;
     if (!v.harness_error && !v.classes.Has(FailureClass::kOk)) {
       ++progress_.failed;
-      v.classes.ForEach(
-          [&](FailureClass c) { ++progress_.failures_by_class[std::string(Name(c))]; });
+      v.classes.ForEach([&](FailureClass c) { ++progress_.failures_by_class[c]; });
       if (options_.until_fail) target_done_[ti].store(true);
     }
   }
@@ -201,8 +200,8 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
   // failing class (shrinking).
   struct Task {
     std::size_t target;
-    std::string cls;       // shrink this class's example; "" = determinism check
-    std::string schedule;  // the original schedule
+    std::optional<FailureClass> cls;  // shrink this class's example; none = determinism check
+    std::string schedule;             // the original schedule
   };
   std::vector<Task> tasks;
   for (std::size_t ti = 0; ti < reports.size() && ti < targets.size(); ++ti) {
@@ -210,9 +209,8 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
     for (const auto& [cls, e] : reports[ti].examples) {
       if (e.original_schedule.empty()) continue;
       if (o.check_determinism && checked.insert(e.original_schedule).second)
-        tasks.push_back({ti, "", e.original_schedule});
-      if (o.shrink_seconds > 0 && ParseFailureClass(cls))
-        tasks.push_back({ti, cls, e.original_schedule});
+        tasks.push_back({ti, std::nullopt, e.original_schedule});
+      if (o.shrink_seconds > 0) tasks.push_back({ti, cls, e.original_schedule});
     }
   }
   if (tasks.empty()) return;
@@ -230,26 +228,24 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
       const Task& task = tasks[k];
       const Target& t = targets[task.target];
       const TargetReport& r = before[task.target];
-      auto it = task.cls.empty()
-                    ? std::find_if(r.examples.begin(), r.examples.end(),
-                                   [&](const auto& x) {
-                                     return x.second.original_schedule == task.schedule;
-                                   })
-                    : r.examples.find(task.cls);
+      auto it = !task.cls ? std::find_if(r.examples.begin(), r.examples.end(),
+                                         [&](const auto& x) {
+                                           return x.second.original_schedule == task.schedule;
+                                         })
+                          : r.examples.find(*task.cls);
       if (it == r.examples.end()) continue;
       const Example& e = it->second;
       FuzzSetting f;
       if (task.target < fuzz.size())
         if (const FuzzSetting* s = SettingOf(fuzz[task.target], e.fuzz)) f = *s;
       if (status)
-        status(fmt::format("{} {}{}", task.cls.empty() ? "replaying" : "shrinking", t.Label(),
-                           task.cls.empty() ? "" : " " + task.cls));
+        status(fmt::format("{} {}{}", !task.cls ? "replaying" : "shrinking", t.Label(),
+                           !task.cls ? "" : " " + std::string(Name(*task.cls))));
       const ProbeFn probe = MakeScheduleProbe(runner, t, o, f, e.seed);
-      if (task.cls.empty()) {
+      if (!task.cls) {
         // Twice, exactly: the same stdout and classes as the run itself, no divergence.
         ClassSet original;
-        for (const std::string& c : e.classes)
-          if (auto fc = ParseFailureClass(c)) original.Add(*fc);
+        for (FailureClass c : e.classes) original.Add(c);
         bool same = true;
         for (int n = 0; n < 2 && same && !stop(); ++n) {
           const ScheduleProbe p = probe(task.schedule, ScheduleMode::kExact);
@@ -262,7 +258,7 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
           if (ex.original_schedule == task.schedule) ex.reproduced = same;
         continue;
       }
-      const FailureClass cls = *ParseFailureClass(task.cls);
+      const FailureClass cls = *task.cls;
       const auto deadline =
           std::chrono::steady_clock::now() +
           std::chrono::microseconds(static_cast<std::int64_t>(o.shrink_seconds * 1e6));
@@ -270,7 +266,7 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
       if (stop()) return;
       if (!sr.verified) continue;
       std::lock_guard<std::mutex> lock(mu);
-      auto at = reports[task.target].examples.find(task.cls);
+      auto at = reports[task.target].examples.find(cls);
       if (at == reports[task.target].examples.end()) continue;
       Example& ex = at->second;
       ex.schedule = sr.schedule;
@@ -285,7 +281,7 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
       ex.excerpt = sr.final_probe.excerpt;
       ex.divergence = sr.final_probe.divergence;
       ex.classes.clear();
-      sr.final_probe.classes.ForEach([&](FailureClass c) { ex.classes.emplace_back(Name(c)); });
+      sr.final_probe.classes.ForEach([&](FailureClass c) { ex.classes.push_back(c); });
     }
   };
   const int jobs = std::max(1, o.jobs);
