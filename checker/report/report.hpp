@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "judge/classify.hpp"
 #include "judge/failure_class.hpp"
 #include "run/manifest.hpp"
+#include "util/excerpt_line.hpp"
 
 namespace racelab {
 
