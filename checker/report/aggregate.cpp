@@ -47,7 +47,7 @@ std::vector<ExcerptLine> ExampleExcerpt(const RunVerdict& v, const ProcessResult
     return ExcerptLinesAround(p.out, v.divergence->line, kExcerptRadius);
   if (!v.reports.empty()) return Unnumbered(PrintableLines(v.reports.front().text, 12));
   // The scheduler's trailer is shown by the example's own fields.
-  const std::string err = StripSchedLines(p.err);
+  const std::string err = protocol::StripSchedLines(p.err);
   if (!err.empty()) return Unnumbered(Tail(err, 6));
   return Unnumbered(Tail(p.out, 6));
 }
@@ -155,6 +155,7 @@ void TargetAggregator::Add(const RunInfo& run, const RunVerdict& v) {
     e.run = run.index;
     e.seed = run.seed;
     e.fuzz = run.fuzz;
+    if (run.setting != nullptr) e.setting = *run.setting;
     e.replay = run.replay;
     e.classes = names;
     e.excerpt = excerpt;

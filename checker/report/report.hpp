@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "judge/failure_class.hpp"
+#include "protocol/fuzz_setting.hpp"
 #include "run/manifest.hpp"
 #include "util/excerpt_line.hpp"
 
@@ -52,6 +53,9 @@ struct Example {
   std::uint64_t run = 0;  // run index within its target
   std::uint64_t seed = 0;
   std::string fuzz;
+  // Not reported: the run's setting as a value, for the follow-up replays (unset in a
+  // report read back from JSON).
+  std::optional<protocol::FuzzSetting> setting;
   std::string replay;                 // the exact command that replays this run
   std::vector<FailureClass> classes;  // every class of that run
   std::vector<ExcerptLine> excerpt;   // lines around the first divergence
@@ -64,6 +68,14 @@ struct Example {
   std::optional<std::uint64_t> original_preemptions;  // of `original_schedule`
   // Two exact replays of original_schedule: identical stdout and classes, no divergence.
   std::optional<bool> reproduced;
+  // Shrinking, when it ran: whether `schedule` is minimal (1-minimal: removing any one
+  // of its deviations loses the class or needs more preemptions; docs/scheduling.md),
+  // else why not; and what it cost (probe runs as a one-at-a-time search counts them,
+  // and seconds).
+  std::optional<bool> minimal;
+  std::string not_minimal_reason;
+  std::optional<std::uint64_t> shrink_probes;
+  std::optional<double> shrink_seconds;
   // The preemptions of `schedule`, e.g. "step 12: thread 2 at p1s4.cpp:41 (read) ->
   // thread 3 runs p1s4.cpp:38 (write)".
   std::vector<std::string> explanation;

@@ -1,0 +1,254 @@
+// racelab as a user runs it: help, bad input, path targets, timeouts, interruption, --expect.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "proc_util.hpp"
+#include "racelab_command.hpp"
+#include "run/child_env.hpp"
+#include "run/posix_process.hpp"
+
+namespace racelab {
+namespace {
+
+using std::chrono::milliseconds;
+
+using testing::RunRacelab;
+
+std::string TempPath(const std::string& name) {
+  return ::testing::TempDir() + "racelab_cli_" + std::to_string(::getpid()) + "_" + name;
+}
+
+// The fixture under a name unique to this test process, so that a survivor
+// check cannot see the fixture runs of other tests running in parallel.
+std::string UniqueFixture(const std::string& name) {
+  const std::string path = TempPath(name);
+  std::filesystem::remove(path);
+  std::filesystem::create_symlink(FIXTURE_PROGRAM, path);
+  return path;
+}
+
+nlohmann::json ReadJson(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+int Lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+TEST(RacelabCli, EveryCommandHasHelp) {
+  for (const char* cmd : {"list", "run", "replay", "report"}) {
+    ProcessResult r = RunRacelab({cmd, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << cmd;
+    EXPECT_NE(r.out.find("options"), std::string::npos) << cmd << r.out;
+  }
+  ProcessResult top = RunRacelab({"--help"});
+  EXPECT_EQ(top.exit_code, 0);
+  EXPECT_NE(top.out.find("replay TARGET"), std::string::npos);
+}
+
+TEST(RacelabCli, BadInputExitsTwoWithOneLineNamingTheProblem) {
+  const std::string not_exec = TempPath("not_executable");
+  std::ofstream(not_exec) << "data";
+  struct Case {
+    std::vector<std::string> args;
+    std::string mentions;
+  };
+  const Case cases[] = {
+      {{"run", "p9s9"}, "p9s9"},
+      {{"run", "p1s1", "--runs", "0"}, "--runs"},
+      {{"run", "p1s1", "--runs", "abc"}, "--runs"},
+      {{"run", "p1s1", "--runs", "-5"}, "--runs"},
+      {{"run", "p1s1", "--jobs", "0"}, "--jobs"},
+      {{"run", "p1s1", "--fuzz", "bogus"}, "bogus"},
+      {{"run", "p1s1", "--timeout", "0"}, "--timeout"},
+      {{"run", "/nonexistent/prog"}, "/nonexistent/prog"},
+      {{"run", not_exec}, "not executable"},
+      {{"run", "p1s1", "--frobnicate"}, "frobnicate"},
+      {{"run", "p1s1", "--build", "debug"}, "--build"},
+      {{"run", "p1s1", "--oracle", "psychic"}, "--oracle"},
+      {{"run", "p1s1", "--format", "pdf"}, "pdf"},
+      {{"run", "p1s1", "--out", "/nonexistent-dir/r.json"}, "/nonexistent-dir"},
+      {{"replay", "p1s1"}, "--seed"},
+      {{"report", "/nonexistent.json"}, "/nonexistent.json"},
+      {{"report", "/"}, "directory"},
+      {{"frob"}, "frob"},
+  };
+  for (const Case& c : cases) {
+    ProcessResult r = RunRacelab(c.args);
+    std::string joined;
+    for (const auto& a : c.args) joined += a + " ";
+    EXPECT_EQ(r.exit_code, 2) << joined << r.err;
+    EXPECT_EQ(Lines(r.err), 1) << joined << r.err;
+    EXPECT_NE(r.err.find(c.mentions), std::string::npos) << joined << r.err;
+    EXPECT_EQ(r.out, "") << joined;
+  }
+}
+
+TEST(RacelabCli, JudgesAPathWithTheSumSequenceOracle) {
+  const std::string out = TempPath("sum.json");
+  ProcessResult r = RunRacelab({"run", FIXTURE_PROGRAM, "--oracle", "sum-sequence", "--runs", "20",
+                                "--iterations", "37", "--format", "json", "--out", out},
+                               {"FIXTURE_MODE=sum"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto j = ReadJson(out);
+  EXPECT_EQ(j["targets"][0]["classes"]["ok"], 20);
+  EXPECT_EQ(j["targets"][0]["build"], "path");
+}
+
+TEST(RacelabCli, JudgesAPathWithTheExitStatusOracleAndGivesAReplayLine) {
+  const std::string out = TempPath("exit.json");
+  ProcessResult r = RunRacelab({"run", FIXTURE_PROGRAM, "--oracle", "exit-status", "--runs", "6",
+                                "--format", "json", "--out", out, "--format", "text"},
+                               {"FIXTURE_MODE=exit1"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  auto j = ReadJson(out);
+  EXPECT_EQ(j["targets"][0]["classes"]["bad-exit"], 6);
+  const std::string replay = j["targets"][0]["examples"]["bad-exit"]["replay"];
+  EXPECT_NE(replay.find("--seed 1 "), std::string::npos) << replay;
+  EXPECT_NE(r.out.find(replay), std::string::npos) << r.out;  // the text report shows it
+}
+
+// The fixture never ends by itself: racelab returns only by killing it at --timeout.
+TEST(RacelabCli, ReportsAHangAsTimeoutAndLeavesNothingBehind) {
+  const std::string out = TempPath("hang.json");
+  const std::string prog = UniqueFixture("hang_fixture");
+  ProcessResult r = RunRacelab({"run", prog, "--runs", "2", "--jobs", "2", "--timeout", "0.5",
+                                "--format", "json", "--out", out},
+                               {"FIXTURE_MODE=hang"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(ReadJson(out)["targets"][0]["classes"]["timeout"], 2);
+  EXPECT_EQ(testing::CountProcessesRunning(prog), 0);
+}
+
+// The fixture program has no racelab scheduler: controlled settings cannot apply to it.
+TEST(RacelabCli, ControlledSchedulingOnAProgramWithoutTheSchedulerIsRefusedOrNoted) {
+  for (const char* fuzz : {"pct:3", "random", "none,random"}) {
+    const ProcessResult r =
+        RunRacelab({"run", FIXTURE_PROGRAM, "--fuzz", fuzz, "--runs", "3"}, {"FIXTURE_MODE=ok"});
+    EXPECT_EQ(r.exit_code, 2) << fuzz << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find("controlled scheduling (--fuzz random, pct) does not apply"),
+              std::string::npos)
+        << r.err;
+    EXPECT_TRUE(r.out.empty());
+  }
+  // Uncontrolled settings are not concerned.
+  EXPECT_EQ(
+      RunRacelab({"run", FIXTURE_PROGRAM, "--fuzz", "yield", "--runs", "2"}, {"FIXTURE_MODE=ok"})
+          .exit_code,
+      0);
+  // Among several targets: the runs go ahead, the target's report says why they were not
+  // controlled.
+  const std::string out = TempPath("uncontrolled.json");
+  const ProcessResult r = RunRacelab({"run", FIXTURE_PROGRAM, FIXTURE_PROGRAM, "--fuzz", "pct:3",
+                                      "--runs", "2", "--format", "json", "--out", out},
+                                     {"FIXTURE_MODE=ok"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto j = ReadJson(out);
+  ASSERT_EQ(j["targets"].size(), 2u);
+  for (const auto& t : j["targets"]) {
+    ASSERT_EQ(t["notes"].size(), 1u) << t.dump();
+    EXPECT_NE(t["notes"][0].get<std::string>().find("ran uncontrolled"), std::string::npos);
+  }
+}
+
+TEST(RacelabCli, ReportsEndlessOutputAsOutputOverflow) {
+  const std::string out = TempPath("flood.json");
+  ProcessResult r = RunRacelab({"run", FIXTURE_PROGRAM, "--runs", "2", "--output-cap", "100000",
+                                "--format", "json", "--out", out},
+                               {"FIXTURE_MODE=flood"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(ReadJson(out)["targets"][0]["classes"]["output-overflow"], 2);
+}
+
+TEST(RacelabCli, SigintWritesThePartialReportAndExits130) {
+  const std::string out = TempPath("interrupted.json");
+  PosixProcessRunner runner(false);
+  ProcessSpec s;
+  const std::string prog = UniqueFixture("sigint_fixture");
+  // More runs than it could finish: only the SIGINT ends it.
+  s.argv = {RACELAB_EXE, "run",      prog,   "--runs", "100000000", "--jobs",
+            "1",         "--format", "json", "--out",  out};
+  s.env = CurrentEnvironment();
+  s.env.push_back("FIXTURE_MODE=ok");
+  s.timeout = milliseconds(60000);
+  ProcessResult r;
+  std::thread t([&] { r = runner.Run(s); });
+  // racelab itself, the child of this test (its own children that are being spawned show
+  // its command line until their exec), once a run has finished: with --jobs 1, a second
+  // run of the fixture means the first is over. Waits for those events, not for a time.
+  std::vector<int> pids;
+  std::set<int> runs_seen;
+  while (pids.size() != 1 || runs_seen.size() < 2) {
+    std::this_thread::sleep_for(milliseconds(1));
+    pids = testing::FindChildProcesses(out);
+    const std::vector<int> racelab_like = testing::FindProcesses(out);
+    for (int pid : testing::FindProcesses(prog))
+      if (std::find(racelab_like.begin(), racelab_like.end(), pid) == racelab_like.end())
+        runs_seen.insert(pid);
+  }
+  ASSERT_EQ(::kill(pids[0], SIGINT), 0);
+  t.join();
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  auto j = ReadJson(out);
+  EXPECT_EQ(j["interrupted"], true);
+  const std::uint64_t runs = j["targets"][0]["runs"];
+  EXPECT_GT(runs, 0u);
+  EXPECT_LT(runs, 10000u);
+  EXPECT_EQ(j["targets"][0]["classes"]["ok"], runs);
+  EXPECT_EQ(testing::CountProcessesRunning(prog), 0);
+}
+
+}  // namespace
+}  // namespace racelab
+
+namespace racelab {
+namespace {
+
+std::uint64_t ClassCount(const nlohmann::json& target, const std::string& cls) {
+  return target["classes"].contains(cls) ? target["classes"][cls].get<std::uint64_t>() : 0;
+}
+
+// The acceptance run: every specimen as the manifest expects, and the seed's failures
+// really shown. Runs in the default preset only (ci/test.sh).
+TEST(RacelabCli, AllSpecimensBehaveAsTheManifestExpectsOver200Runs) {
+  const std::string out = TempPath("all.json");
+  ProcessResult r = RunRacelab({"run", "all", "--runs", "200", "--expect", "--no-progress",
+                                "--format", "json", "--out", out, "--format", "text"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = ReadJson(out);
+  std::map<std::string, nlohmann::json> t;
+  for (const auto& target : j["targets"])
+    t[target["id"].get<std::string>() + "/" + target["build"].get<std::string>()] = target;
+  for (const char* clean : {"p1s1", "p1s6", "p2s1", "p2s3"})
+    for (const char* build : {"plain", "tsan"})
+      EXPECT_EQ(t.at(std::string(clean) + "/" + build)["failed_runs"], 0) << clean << build;
+  for (const char* racy : {"p1s2", "p1s3", "p1s3a", "p1s4", "p2s2"})
+    EXPECT_GT(ClassCount(t.at(std::string(racy) + "/tsan"), "data-race"), 0u) << racy;
+  EXPECT_GT(ClassCount(t.at("p1s2/plain"), "torn-line") +
+                ClassCount(t.at("p1s2/plain"), "misplaced-separator") +
+                ClassCount(t.at("p1s2/tsan"), "torn-line") +
+                ClassCount(t.at("p1s2/tsan"), "misplaced-separator"),
+            0u);
+  EXPECT_GT(ClassCount(t.at("p1s5/plain"), "out-of-order") +
+                ClassCount(t.at("p1s5/tsan"), "out-of-order"),
+            0u);
+  for (const auto& [label, target] : t) EXPECT_EQ(target["verdict"], "as-expected") << label;
+}
+
+}  // namespace
+}  // namespace racelab
