@@ -345,7 +345,7 @@ ExperimentResult RunThroughputExperiment(BenchContext& ctx) {
     work.push_back(std::move(w));
   }
   // racelab twice: with its default --jobs (2 x cores), and with as many at once as the other
-  // tools (issue 3 compares racelab --jobs <cores> with xargs -P<cores>).
+  // tools (the xargs comparison runs racelab --jobs <cores> with xargs -P<cores>).
   std::vector<Tool> tools = {
       {"racelab run (default --jobs)", ""},
       {fmt::format("racelab run --jobs {}", ctx.cores), "", true, static_cast<int>(ctx.cores)},

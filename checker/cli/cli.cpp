@@ -467,7 +467,7 @@ int CmdList(const std::vector<std::string>& args) {
     std::cout << fmt::format("{:<{}}  {:<11}  {:<12}  {:>9}  {}: {}\n", v.id, w,
                              v.timing ? "timing" : "correctness", Name(v.oracle),
                              v.check_iterations, v.section, v.title);
-    std::cout << fmt::format("{:<{}}  seed's verdict: {}\n", "", w, v.verdict);
+    std::cout << fmt::format("{:<{}}  the tutorial's verdict: {}\n", "", w, v.verdict);
     if (!expected.empty()) std::cout << fmt::format("{:<{}}  expected: {}\n", "", w, expected);
   }
   return kExitOk;
@@ -476,7 +476,7 @@ int CmdList(const std::vector<std::string>& args) {
 int CmdRun(const std::vector<std::string>& args) {
   po::options_description d(
       "racelab run [TARGET...]: run each target many times in parallel under schedule fuzzing\n"
-      "and classify every run (see racelab.md for the classes)\n\noptions");
+      "and classify every run (docs/report.md describes the classes, the report and the exit statuses)\n\noptions");
   d.add_options()("help,h", "this help")(
       "target", po::value<std::vector<std::string>>()->value_name("TARGET"),
       "targets (positional)")(
