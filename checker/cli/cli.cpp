@@ -476,7 +476,8 @@ int CmdList(const std::vector<std::string>& args) {
 int CmdRun(const std::vector<std::string>& args) {
   po::options_description d(
       "racelab run [TARGET...]: run each target many times in parallel under schedule fuzzing\n"
-      "and classify every run (docs/report.md describes the classes, the report and the exit statuses)\n\noptions");
+      "and classify every run (docs/report.md describes the classes, the report and the exit "
+      "statuses)\n\noptions");
   d.add_options()("help,h", "this help")(
       "target", po::value<std::vector<std::string>>()->value_name("TARGET"),
       "targets (positional)")(
