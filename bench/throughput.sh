@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Issue 3's throughput benchmark: racelab against `xargs -P<cores>` running the same binary
+# The throughput benchmark: racelab against `xargs -P<cores>` running the same binary
 # the same number of times (2000 runs of p1s1 plain and of p1s2 tsan, output discarded),
 # alternating repetitions, medians; --jobs on the TSan workload; peak memory for 1,000 and
 # 10,000 runs. The measuring is `racelab bench throughput` (bench/suite/bench_throughput.cpp);
-# this script only fixes issue 3's sizes and where the results go.
+# this script only fixes the sizes and where the results go.
 #
 #   bash bench/throughput.sh [BUILD_DIR]     (default build/; RUNS=2000 TSAN_RUNS=2000 REPS=3)
-#   TOOLS=racelab,xargs,parallel,stress,sh bash bench/throughput.sh   (every tool, as issue 7)
+#   TOOLS=racelab,xargs,parallel,stress,sh bash bench/throughput.sh   (every tool)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}

@@ -8,6 +8,7 @@ packages=(
   libboost-program-options-dev librapidcheck-dev libgtest-dev libgmock-dev
   nlohmann-json3-dev libfmt-dev libbenchmark-dev
   libxml2-utils         # xmllint, for the JUnit schema check
+  python3-jsonschema    # the JSON report against docs/schema (tests/report/report_schema_test.sh)
   chromium fonts-dejavu-core  # the HTML report test opens the page in headless Chromium
   clang-format
   bc time               # bench/ scripts

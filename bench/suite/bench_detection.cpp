@@ -73,7 +73,7 @@ ExperimentResult RunDetectionExperiment(BenchContext& ctx) {
     chosen_by = "those the manifest expects to fail";
     if (specimens.empty()) {
       specimens.assign(std::begin(kFailingSpecimens), std::end(kFailingSpecimens));
-      chosen_by = "those the seed's verdicts say fail; the manifest records no expectations";
+      chosen_by = "those the tutorial's verdicts say fail; the manifest records no expectations";
     }
   }
   // A smoke test needs one racy and one ordering specimen, not all of them.

@@ -17,6 +17,7 @@ struct Run {
   double wall = 0;
   double cpu = 0;
   std::string classes;
+  bool crashed = false;
   std::string wrong_kind;  // "", "lost", "duplicated", "other"
 };
 
@@ -109,6 +110,7 @@ ExperimentResult RunScalingExperiment(BenchContext& ctx) {
       run.wall = m.spawn.wall_s;
       run.cpu = m.spawn.user_s + m.spawn.sys_s;
       run.classes = m.classes;
+      run.crashed = m.verdict.classes.Has(FailureClass::kCrash);
       if (m.verdict.classes.Has(FailureClass::kWrongResult)) {
         const auto v = ResultValue(m.spawn.out);
         run.wrong_kind = v ? WrongKind(*v, ChunkIntegrals(n, t), 1e-6) : "no result";
@@ -154,7 +156,7 @@ ExperimentResult RunScalingExperiment(BenchContext& ctx) {
     for (const Run& x : v) {
       ++classes[x.classes];
       if (!x.wrong_kind.empty()) ++wrong, ++kinds[x.wrong_kind];
-      if (x.classes.find("crash") != std::string::npos) ++crash;
+      if (x.crashed) ++crash;
     }
     const double limit = static_cast<double>(std::min<std::uint64_t>(t, ctx.cores));
     std::string kind_text = wrong == 0 ? ""

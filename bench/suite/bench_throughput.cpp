@@ -118,7 +118,7 @@ ToolRun RunRacelab(const BenchContext& ctx, const Workload& w, std::optional<int
   t.jobs = report->settings.jobs;
   std::string classes;
   for (const auto& [c, k] : tr.classes)
-    classes += fmt::format("{}{} {}", classes.empty() ? "" : ", ", c, k);
+    classes += fmt::format("{}{} {}", classes.empty() ? "" : ", ", Name(c), k);
   t.note = "classified: " + classes;
   t.max_rss_kb = 0;  // wait4's figure would be this process's own (see kGnuTime)
   if (measure_rss) {
@@ -280,7 +280,7 @@ ThroughputMeasurements MeasureThroughput(BenchContext& ctx) {
     work.push_back(std::move(w));
   }
   // racelab twice: with its default --jobs (2 x cores), and with as many at once as the other
-  // tools (issue 3 compares racelab --jobs <cores> with xargs -P<cores>).
+  // tools (the xargs comparison runs racelab --jobs <cores> with xargs -P<cores>).
   std::vector<Tool> tools = {
       {"racelab run (default --jobs)", ""},
       {fmt::format("racelab run --jobs {}", ctx.cores), "", true, static_cast<int>(ctx.cores)},

@@ -35,7 +35,7 @@ int CmdList(const std::vector<std::string>& args) {
     std::cout << fmt::format("{:<{}}  {:<11}  {:<12}  {:>9}  {}: {}\n", v.id, w,
                              v.timing ? "timing" : "correctness", Name(v.oracle),
                              v.check_iterations, v.section, v.title);
-    std::cout << fmt::format("{:<{}}  seed's verdict: {}\n", "", w, v.verdict);
+    std::cout << fmt::format("{:<{}}  the tutorial's verdict: {}\n", "", w, v.verdict);
     if (!expected.empty()) std::cout << fmt::format("{:<{}}  expected: {}\n", "", w, expected);
   }
   return kExitOk;

@@ -127,7 +127,7 @@ int CmdRun(const std::vector<std::string>& args) {
   report.settings.fuzz = JoinFuzzList(o.fuzz);
   report.settings.seed = o.seed;
   report.settings.timeout_s = static_cast<double>(o.timeout.count()) / 1000.0;
-  report.settings.build = vm["build"].as<std::string>();
+  report.settings.build = ParseBuildChoice(vm["build"].as<std::string>());
   report.settings.expect = vm["expect"].as<bool>();
   report.settings.until_fail = o.until_fail;
   report.source_root = loc.source_root;

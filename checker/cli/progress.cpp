@@ -40,7 +40,7 @@ void ProgressLine::Draw() {
     line += fmt::format("  ~{}:{:02d} left", left / 60, left % 60);
   }
   line += fmt::format("  failed {}", p.failed);
-  for (const auto& [cls, n] : p.failures_by_class) line += fmt::format("  {} {}", cls, n);
+  for (const auto& [cls, n] : p.failures_by_class) line += fmt::format("  {} {}", Name(cls), n);
   line += "  [" + p.current + "]";
   std::fprintf(stderr, "\r\033[K%s", line.substr(0, 200).c_str());
   std::fflush(stderr);

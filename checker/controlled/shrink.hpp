@@ -28,7 +28,7 @@ struct ScheduleProbe {
   protocol::SchedTrailer sched;   // its trailer; sched.schedule is what it executed
   std::uint64_t stdout_hash = 0;  // StdoutFingerprint of its stdout
   // For a report's example: the run's lines around its first divergence.
-  std::vector<std::string> excerpt;
+  std::vector<ExcerptLine> excerpt;
   std::optional<DivergenceInfo> divergence;
 };
 

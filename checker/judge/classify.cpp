@@ -42,6 +42,13 @@ std::vector<std::string> PrintableLines(std::string_view text, std::size_t max_l
 
 std::vector<std::string> ExcerptAround(std::string_view text, std::uint64_t line, int radius) {
   std::vector<std::string> out;
+  for (const ExcerptLine& l : ExcerptLinesAround(text, line, radius))
+    out.push_back(FormatExcerptLine(l));
+  return out;
+}
+
+std::vector<ExcerptLine> ExcerptLinesAround(std::string_view text, std::uint64_t line, int radius) {
+  std::vector<ExcerptLine> out;
   const std::uint64_t first = line > static_cast<std::uint64_t>(radius) ? line - radius : 1;
   const std::uint64_t last = line + radius;
   std::uint64_t n = 1;
@@ -52,8 +59,7 @@ std::vector<std::string> ExcerptAround(std::string_view text, std::uint64_t line
     if (final_piece) nl = text.size();
     if (final_piece && pos == text.size()) break;  // nothing after the last newline
     if (n >= first)
-      out.push_back(fmt::format("{}{:>6} | {}", n == line ? '>' : ' ', n,
-                                PrintableClipped(text.substr(pos, nl - pos))));
+      out.push_back(ExcerptLine{n, n == line, PrintableClipped(text.substr(pos, nl - pos))});
     pos = nl + 1;
     ++n;
   }

@@ -12,6 +12,7 @@
 #include "run/process.hpp"
 #include "run/target.hpp"
 #include "util/text_util.hpp"  // Printable
+#include "util/excerpt_line.hpp"
 
 namespace racelab {
 
@@ -29,9 +30,11 @@ struct RunVerdict {
 
 RunVerdict Classify(const ProcessResult& r, const Target& t, const SanitizerOptions& sopts);
 
-// Lines of `text` around 1-based line `line` (radius either side), each
-// prefixed with its number, '>' marking `line`; control characters escaped,
-// a line longer than 400 bytes cut there and marked "... (+N bytes)".
+// Lines of `text` around 1-based line `line` (radius either side), numbered,
+// `line` marked; control characters escaped, a line longer than 400 bytes cut
+// there and marked "... (+N bytes)".
+std::vector<ExcerptLine> ExcerptLinesAround(std::string_view text, std::uint64_t line, int radius);
+// The same lines formatted by FormatExcerptLine.
 std::vector<std::string> ExcerptAround(std::string_view text, std::uint64_t line, int radius);
 
 // The first max_lines lines of text, each made Printable and cut as above.

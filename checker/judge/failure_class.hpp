@@ -4,12 +4,13 @@
 #include <array>
 #include <bitset>
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string_view>
 
 namespace racelab {
 
-// One value per class of the contract (spec/racelab.md). Names are fixed:
+// One value per class of the contract (docs/report.md). Names are fixed:
 // reports and users' scripts match on them. Switches over this enum have no
 // `default`, so the compiler flags a class that a switch forgot.
 enum class FailureClass {
@@ -64,7 +65,39 @@ enum class FailureClass {
   kOutputOverflow,
 };
 
-inline constexpr std::size_t kFailureClassCount = 22;
+// The number of classes: one past the last enumerator. The checks below fail
+// to compile when a class is added after kOutputOverflow without moving this.
+inline constexpr std::size_t kFailureClassCount =
+    static_cast<std::size_t>(FailureClass::kOutputOverflow) + 1;
+
+// The contract name, e.g. "torn-line"; "" for a value that is no class.
+constexpr std::string_view Name(FailureClass c) {
+  switch (c) {
+    case FailureClass::kOk: return "ok";
+    case FailureClass::kTornLine: return "torn-line";
+    case FailureClass::kMisplacedSeparator: return "misplaced-separator";
+    case FailureClass::kBadArithmetic: return "bad-arithmetic";
+    case FailureClass::kStaleRead: return "stale-read";
+    case FailureClass::kOutOfOrder: return "out-of-order";
+    case FailureClass::kMissingStep: return "missing-step";
+    case FailureClass::kDuplicateStep: return "duplicate-step";
+    case FailureClass::kWrongResult: return "wrong-result";
+    case FailureClass::kDataRace: return "data-race";
+    case FailureClass::kLockOrderInversion: return "lock-order-inversion";
+    case FailureClass::kThreadLeak: return "thread-leak";
+    case FailureClass::kUseAfterFree: return "use-after-free";
+    case FailureClass::kMutexMisuse: return "mutex-misuse";
+    case FailureClass::kSignalUnsafe: return "signal-unsafe";
+    case FailureClass::kSanitizerOther: return "sanitizer-other";
+    case FailureClass::kSanitizerFatal: return "sanitizer-fatal";
+    case FailureClass::kCrash: return "crash";
+    case FailureClass::kBadExit: return "bad-exit";
+    case FailureClass::kDeadlock: return "deadlock";
+    case FailureClass::kTimeout: return "timeout";
+    case FailureClass::kOutputOverflow: return "output-overflow";
+  }
+  return {};  // not a class: the switch is exhaustive
+}
 
 // Every class, in report order (ok first, then oracle, sanitizer, process).
 inline constexpr std::array<FailureClass, kFailureClassCount> kAllFailureClasses = {
@@ -92,10 +125,44 @@ inline constexpr std::array<FailureClass, kFailureClassCount> kAllFailureClasses
     FailureClass::kOutputOverflow,
 };
 
-// The contract name, e.g. "torn-line".
-std::string_view Name(FailureClass c);
-// Inverse of Name; nullopt for an unknown name.
+namespace failure_class_checks {
+// A name is lower-case words joined by single dashes.
+constexpr bool IsKebab(std::string_view n) {
+  if (n.empty() || n.front() == '-' || n.back() == '-') return false;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const char c = n[i];
+    if (c == '-' && n[i - 1] == '-') return false;
+    if (c != '-' && !(c >= 'a' && c <= 'z')) return false;
+  }
+  return true;
+}
+constexpr bool TableIsComplete() {
+  for (std::size_t i = 0; i < kFailureClassCount; ++i) {
+    // Every value below the count is listed, in enum order, with a name...
+    if (kAllFailureClasses[i] != static_cast<FailureClass>(i)) return false;
+    if (!IsKebab(Name(kAllFailureClasses[i]))) return false;
+    // ...that no other class has.
+    for (std::size_t j = 0; j < i; ++j)
+      if (Name(kAllFailureClasses[i]) == Name(kAllFailureClasses[j])) return false;
+  }
+  // A value past the count that has a name is a class the count left out.
+  return Name(static_cast<FailureClass>(kFailureClassCount)).empty();
+}
+}  // namespace failure_class_checks
+static_assert(failure_class_checks::TableIsComplete(),
+              "kFailureClassCount, kAllFailureClasses and Name(FailureClass) disagree");
+
+// Inverse of Name; nullopt for an unknown name. Only readers of text (JSON,
+// manifest, command line) call it.
 std::optional<FailureClass> ParseFailureClass(std::string_view name);
+
+// Orders classes by name: the order reports list them in.
+struct ByClassName {
+  constexpr bool operator()(FailureClass a, FailureClass b) const { return Name(a) < Name(b); }
+};
+// Per-class tallies, listed by class name.
+template <typename V>
+using ClassMap = std::map<FailureClass, V, ByClassName>;
 
 // A set of classes; a run gets every class that applies.
 class ClassSet {

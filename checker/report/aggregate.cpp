@@ -23,6 +23,13 @@ std::string Clip(std::string s) {
   return s;
 }
 
+// Lines of text that are not stdout's own numbered lines.
+std::vector<ExcerptLine> Unnumbered(const std::vector<std::string>& lines) {
+  std::vector<ExcerptLine> out;
+  for (const std::string& l : lines) out.push_back(ExcerptLine{0, false, l});
+  return out;
+}
+
 // The last max_lines lines of text.
 std::vector<std::string> Tail(std::string_view text, std::size_t max_lines) {
   if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
@@ -35,14 +42,14 @@ std::vector<std::string> Tail(std::string_view text, std::size_t max_lines) {
 
 }  // namespace
 
-std::vector<std::string> ExampleExcerpt(const RunVerdict& v, const ProcessResult& p) {
+std::vector<ExcerptLine> ExampleExcerpt(const RunVerdict& v, const ProcessResult& p) {
   if (v.divergence && v.divergence->line > 0)
-    return ExcerptAround(p.out, v.divergence->line, kExcerptRadius);
-  if (!v.reports.empty()) return PrintableLines(v.reports.front().text, 12);
+    return ExcerptLinesAround(p.out, v.divergence->line, kExcerptRadius);
+  if (!v.reports.empty()) return Unnumbered(PrintableLines(v.reports.front().text, 12));
   // The scheduler's trailer is shown by the example's own fields.
   const std::string err = protocol::StripSchedLines(p.err);
-  if (!err.empty()) return Tail(err, 6);
-  return Tail(p.out, 6);
+  if (!err.empty()) return Unnumbered(Tail(err, 6));
+  return Unnumbered(Tail(p.out, 6));
 }
 
 std::uint64_t StdoutFingerprint(std::string_view out) {
@@ -70,10 +77,10 @@ DivergenceInfo MakeDivergenceInfo(const Divergence& d) {
 TargetAggregator::TargetAggregator(const Target& target, std::size_t max_signatures)
     : max_signatures_(max_signatures) {
   report_.id = target.id;
-  report_.build = target.BuildName();
+  report_.build = target.build;
   report_.executable = target.executable;
   if (target.variant != nullptr) report_.source = "variants/" + target.variant->source;
-  report_.oracle = std::string(Name(target.oracle));
+  report_.oracle = target.oracle;
   report_.iterations = target.iterations;
 }
 
@@ -130,11 +137,11 @@ void TargetAggregator::Add(const RunInfo& run, const RunVerdict& v) {
     cpu_us_ += static_cast<std::uint64_t>(run.process->cpu.count());
   }
 
-  std::vector<std::string> names;
-  v.classes.ForEach([&](FailureClass c) { names.emplace_back(Name(c)); });
-  std::vector<std::string> excerpt;
+  std::vector<FailureClass> names;
+  v.classes.ForEach([&](FailureClass c) { names.push_back(c); });
+  std::vector<ExcerptLine> excerpt;
   bool excerpt_made = false;
-  for (const std::string& name : names) {
+  for (const FailureClass name : names) {
     ++report_.classes[name];
     ++report_.classes_by_fuzz[run.fuzz][name];
     if (!failed) continue;
@@ -181,7 +188,7 @@ void TargetAggregator::Add(const RunInfo& run, const RunVerdict& v) {
       it = signature_index_.emplace(r->signature, report_.sanitizer_reports.size()).first;
       SanitizerSummary s;
       s.kind = r->kind;
-      s.cls = std::string(Name(r->cls));
+      s.cls = r->cls;
       s.signature = r->signature;
       s.location = r->location;
       s.first_run = run.index;

@@ -53,7 +53,7 @@ std::uint64_t StdoutFingerprint(std::string_view out);
 
 // Builds the example excerpt for a run: lines around the first divergence of
 // stdout, else the head of the first sanitizer report, else the tail of stderr.
-std::vector<std::string> ExampleExcerpt(const RunVerdict& v, const ProcessResult& p);
+std::vector<ExcerptLine> ExampleExcerpt(const RunVerdict& v, const ProcessResult& p);
 // A divergence as a report keeps it: printable, long lines cut.
 DivergenceInfo MakeDivergenceInfo(const Divergence& d);
 

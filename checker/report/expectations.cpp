@@ -20,25 +20,25 @@ void ApplyExpectations(TargetReport& r, const Variant* variant, const std::optio
     if (auto it = variant->tolerated.find(*build); it != variant->tolerated.end())
       tolerated = it->second;
   }
-  for (const ExpectedClass& e : expected) r.expected.emplace_back(Name(e.cls));
+  for (const ExpectedClass& e : expected) r.expected.push_back(e.cls);
 
   bool unexpected = false;
-  for (const auto& [name, count] : r.classes) {
-    if (name == Name(FailureClass::kOk) || count == 0) continue;
-    auto cls = ParseFailureClass(name);
-    const bool known =
-        cls && (std::any_of(expected.begin(), expected.end(),
-                            [&](const ExpectedClass& e) { return e.cls == *cls; }) ||
-                std::find(tolerated.begin(), tolerated.end(), *cls) != tolerated.end());
+  for (const auto& [seen, count] : r.classes) {
+    const FailureClass cls = seen;  // a lambda cannot capture a structured binding in C++17
+    if (cls == FailureClass::kOk || count == 0) continue;
+    const bool known = std::any_of(expected.begin(), expected.end(),
+                                   [&](const ExpectedClass& e) { return e.cls == cls; }) ||
+                       std::find(tolerated.begin(), tolerated.end(), cls) != tolerated.end();
     if (!known) {
       unexpected = true;
-      r.notes.push_back(fmt::format("unexpected class {} in {} of {} runs", name, count, r.runs));
+      r.notes.push_back(
+          fmt::format("unexpected class {} in {} of {} runs", Name(cls), count, r.runs));
     }
   }
   bool missing = false;
   for (const ExpectedClass& e : expected) {
-    const std::string name(Name(e.cls));
-    if (e.cls == FailureClass::kOk || r.classes.count(name) != 0) continue;
+    const std::string_view name = Name(e.cls);
+    if (e.cls == FailureClass::kOk || r.classes.count(e.cls) != 0) continue;
     // Judge with the lower end of the rate's 95% interval: a rate measured on a busy
     // machine may be higher than on a quiet one, and CI must not fail on that.
     const double rate =
@@ -61,13 +61,15 @@ void ApplyExpectations(TargetReport& r, const Variant* variant, const std::optio
           name, e.rate, r.runs, miss));
     }
   }
-  r.verdict = unexpected ? "unexpected-failure" : missing ? "not-reproduced" : "as-expected";
+  r.verdict = unexpected ? Verdict::kUnexpectedFailure
+              : missing  ? Verdict::kNotReproduced
+                         : Verdict::kAsExpected;
 }
 
 bool HasFailures(const Report& rep) {
   for (const TargetReport& t : rep.targets) {
     if (t.expect_checked) {
-      if (t.verdict != "as-expected") return true;
+      if (t.verdict != Verdict::kAsExpected) return true;
     } else if (t.failed_runs > 0) {
       return true;
     }

@@ -9,10 +9,35 @@
 
 #include "judge/failure_class.hpp"
 #include "protocol/fuzz_setting.hpp"
+#include "run/manifest.hpp"
+#include "util/excerpt_line.hpp"
 
 namespace racelab {
 
 inline constexpr std::string_view kReportSchema = "racelab.report/1";
+
+// With --expect: how a target's classes compare with the manifest's.
+enum class Verdict {
+  // Every class seen is expected or tolerated, and every expected class was seen
+  // (or too few runs were made to conclude that it is missing).
+  kAsExpected,
+  // A failure class that the manifest neither expects nor tolerates.
+  kUnexpectedFailure,
+  // An expected class not seen in enough runs to say it should have been.
+  kNotReproduced,
+};
+// "as-expected", "unexpected-failure", "not-reproduced".
+std::string_view Name(Verdict v);
+std::optional<Verdict> ParseVerdict(std::string_view s);
+
+// The --build option: which flavours of each manifest target run.
+enum class BuildChoice { kPlain, kTsan, kBoth };
+// "plain", "tsan", "both".
+std::string_view Name(BuildChoice b);
+std::optional<BuildChoice> ParseBuildChoice(std::string_view s);
+
+// A target's build as reports name it: "plain", "tsan", or "path" (no build).
+std::string_view BuildName(const std::optional<Build>& b);
 
 // The first line where a run's output left the expected one.
 struct DivergenceInfo {
@@ -31,9 +56,9 @@ struct Example {
   // Not reported: the run's setting as a value, for the follow-up replays (unset in a
   // report read back from JSON).
   std::optional<protocol::FuzzSetting> setting;
-  std::string replay;                // the exact command that replays this run
-  std::vector<std::string> classes;  // every class of that run
-  std::vector<std::string> excerpt;  // lines around the first divergence
+  std::string replay;                 // the exact command that replays this run
+  std::vector<FailureClass> classes;  // every class of that run
+  std::vector<ExcerptLine> excerpt;   // lines around the first divergence
   std::optional<DivergenceInfo> divergence;
   // Controlled scheduling (docs/scheduling.md); `schedule` is empty for an
   // uncontrolled run, and then none of these is reported.
@@ -77,7 +102,7 @@ struct PctBound {
 // A deduplicated sanitizer report: one signature, however many runs showed it.
 struct SanitizerSummary {
   std::string kind;
-  std::string cls;
+  FailureClass cls = FailureClass::kSanitizerOther;
   std::string signature;
   std::string location;  // file:line of the first frame in the program's own source
   std::uint64_t runs = 0;
@@ -88,26 +113,26 @@ struct SanitizerSummary {
 
 struct TargetReport {
   std::string id;
-  std::string build;  // plain | tsan | path
+  std::optional<Build> build;  // none: a path target
   std::string executable;
   // The program's source file relative to Report::source_root ("" = unknown):
   // where findings without a sanitizer location point (SARIF needs one).
   std::string source;
-  std::string oracle;
+  std::optional<OracleKind> oracle;  // none: not recorded
   std::uint64_t iterations = 0;
   std::uint64_t runs = 0;
   std::uint64_t failed_runs = 0;
-  std::map<std::string, std::uint64_t> classes;  // class name -> runs
-  std::map<std::string, std::map<std::string, std::uint64_t>> classes_by_fuzz;
+  ClassMap<std::uint64_t> classes;  // class -> runs
+  std::map<std::string, ClassMap<std::uint64_t>> classes_by_fuzz;
   std::map<std::string, std::uint64_t> runs_by_fuzz;
   std::map<std::string, double> wall_seconds_by_fuzz;  // summed run wall time per setting
-  std::map<std::string, Example> examples;             // failing class name -> example
+  ClassMap<Example> examples;                          // failing class -> example
   std::vector<SanitizerSummary> sanitizer_reports;
   std::uint64_t distinct_signatures_dropped = 0;  // beyond the kept maximum
   // --expect: what the manifest expects, and the verdict.
   bool expect_checked = false;
-  std::vector<std::string> expected;
-  std::string verdict;               // as-expected | unexpected-failure | not-reproduced
+  std::vector<FailureClass> expected;
+  Verdict verdict = Verdict::kAsExpected;
   std::vector<std::string> notes;    // e.g. "expected class X not seen in N runs (not enough runs)"
   double wall_seconds = 0;           // sum of run wall times
   double cpu_seconds = 0;            // sum of child CPU times
@@ -122,7 +147,7 @@ struct ReportSettings {
   std::string fuzz;
   std::uint64_t seed = 0;
   double timeout_s = 0;
-  std::string build;
+  std::optional<BuildChoice> build;  // none: not recorded
   bool expect = false;
   bool until_fail = false;
 };

@@ -2,20 +2,18 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "judge/classify.hpp"
 #include "judge/failure_class.hpp"
+#include "report/html_assets.hpp"
 #include "report/renderer.hpp"
 #include "report/report_view.hpp"
+#include "report/source_cache.hpp"
 #include "util/text_util.hpp"
 
 namespace racelab {
 namespace {
-
-namespace fs = std::filesystem;
 
 // Untrusted text (program output, paths, ids) as HTML text or attribute
 // value: control and bidi characters made visible, invalid UTF-8 replaced,
@@ -27,7 +25,6 @@ std::string H(std::string_view s) {
 // Program output can hold very long torn lines: keep a page readable.
 constexpr std::size_t kMaxCell = 400;
 constexpr std::size_t kMaxReportLines = 200;
-constexpr std::uintmax_t kMaxSourceBytes = 8u << 20;
 
 // Cuts at a UTF-8 boundary at or before `n`.
 std::size_t Utf8Floor(std::string_view s, std::size_t n) {
@@ -43,109 +40,19 @@ std::string ClipHtml(std::string_view s, std::size_t max = kMaxCell) {
          fmt::format("<span class=\"clip\">… (+{} bytes)</span>", s.size() - cut);
 }
 
-// The page's only script: copy buttons take the command from the DOM text
-// next to them, so no data is ever part of a script. The Content-Security-
-// Policy admits this exact text by its hash and nothing else; after editing
-// it, recompute kScriptHash:
-//   printf '%s' "<script text>" | openssl dgst -sha256 -binary | base64
-// (the HTML test in tests/render fails when the hash is stale: the script
-// then never runs).
-constexpr std::string_view kScript =
-    "(function(){"
-    "var root=document.documentElement;root.setAttribute('data-js','ready');"
-    "document.querySelectorAll('button.copy').forEach(function(b){"
-    "b.addEventListener('click',function(){"
-    "var code=b.parentNode.querySelector('code.cmd');"
-    "var done=function(ok){b.textContent=ok?'Copied':'Press Ctrl+C';"
-    "setTimeout(function(){b.textContent='Copy';},1500);};"
-    "var select=function(){var r=document.createRange();r.selectNodeContents(code);"
-    "var s=window.getSelection();s.removeAllRanges();s.addRange(r);var ok=false;"
-    "try{ok=document.execCommand('copy');}catch(e){}done(ok);};"
-    "if(navigator.clipboard&&window.isSecureContext){"
-    "navigator.clipboard.writeText(code.textContent).then(function(){done(true);},select);"
-    "}else{select();}"
-    "});});})();";
-constexpr std::string_view kScriptHash = "sha256-huXYhHZCQQOl9pAT2EqWrfDSRXZ9wcbKo+3Nxf5SgZE=";
-
-constexpr std::string_view kStyle = R"css(
-:root{--fg:#1f2328;--muted:#59636e;--border:#d1d9e0;--panel:#f6f8fa;--red:#cf222e;--green:#1a7f37;
---amber:#9a6700;--plain:#0969da;--tsan:#8250df;--path:#bc4c00;--mono:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace}
-*{box-sizing:border-box}
-body{margin:0;color:var(--fg);background:#fff;font:14px/1.45 system-ui,-apple-system,"Segoe UI","DejaVu Sans",sans-serif}
-main{max-width:1360px;margin:0 auto;padding:24px 32px 64px}
-h1{font-size:26px;margin:0 0 4px}
-h2{font-size:19px;margin:36px 0 12px;padding-bottom:6px;border-bottom:1px solid var(--border)}
-h4{font-size:13px;margin:14px 0 0;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}
-h3{font-size:16px;margin:0 0 10px;display:flex;gap:10px;align-items:center;flex-wrap:wrap}
-code,pre,.code{font-family:var(--mono);font-size:12.5px}
-.muted{color:var(--muted)}
-.meta{color:var(--muted);margin:0 0 12px}
-.badge{display:inline-block;padding:3px 12px;border-radius:999px;font-weight:600;font-size:13px}
-.badge.bad{background:#ffebe9;color:var(--red)}
-.badge.good{background:#dafbe1;color:var(--green)}
-.badge.warn{background:#fff8c5;color:var(--amber)}
-.banner{background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;padding:8px 12px;margin:12px 0}
-.pill{display:inline-block;padding:0 8px;border-radius:999px;font-size:12px;font-weight:600;color:#fff}
-.pill.plain{background:var(--plain)}.pill.tsan{background:var(--tsan)}.pill.path{background:var(--path)}
-.tablewrap{overflow-x:auto;border:1px solid var(--border);border-radius:8px}
-table.summary{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
-table.summary th,table.summary td{padding:3px 8px;border-bottom:1px solid var(--border);text-align:right;white-space:nowrap}
-table.summary thead th{background:var(--panel);font-weight:600;vertical-align:bottom}
-table.summary th.clshead{writing-mode:vertical-rl;transform:rotate(180deg);text-align:left;padding:8px 4px;font-weight:500;min-width:58px}
-table.summary td.id,table.summary th.id,table.summary td.build,table.summary th.build{text-align:left}
-table.summary td.id{font-weight:600;vertical-align:top;white-space:normal;word-break:break-all;max-width:200px}
-table.summary td.id a{color:inherit;text-decoration:none}
-table.summary td.id a:hover{text-decoration:underline}
-table.summary tbody tr.first td{border-top:2px solid var(--border)}
-table.summary td .ci{display:block;font-size:10.5px;line-height:1.2;color:var(--muted)}
-table.summary td.zero{color:#afb8c1}
-table.summary td.rate .v{font-weight:600}
-td.ok .v{color:var(--green)}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));gap:16px}
-figure.card{margin:0;border:1px solid var(--border);border-radius:8px;padding:12px 14px}
-figure.card figcaption{font-weight:600;margin-bottom:6px;display:flex;gap:8px;align-items:center}
-svg.chart{display:block;width:100%;height:auto}
-svg.chart text{font:12px system-ui,"DejaVu Sans",sans-serif;fill:var(--fg)}
-svg.chart text.lbl.ok{fill:var(--green)}
-svg.chart text.val{fill:var(--muted)}
-svg.chart .track{fill:#eef1f4}
-svg.chart .plain{fill:var(--plain)}svg.chart .tsan{fill:var(--tsan)}svg.chart .path{fill:var(--path)}
-svg.chart line.ci{stroke:#1f2328;stroke-width:1}
-section.target{border:1px solid var(--border);border-radius:8px;padding:14px 16px;margin:0 0 18px}
-.example,.sanitizer{border-top:1px solid var(--border);padding:12px 0 4px}
-.exhead{display:flex;gap:8px;flex-wrap:wrap;align-items:baseline;margin-bottom:8px}
-.cls{font-family:var(--mono);font-size:12px;padding:1px 7px;border-radius:4px;background:#ffebe9;color:var(--red);font-weight:600}
-.cls.expected{background:#fff8c5;color:var(--amber)}
-.replay{display:flex;align-items:stretch;gap:0;margin:6px 0 10px;max-width:100%}
-.replay code.cmd{flex:1;background:#1f2328;color:#f0f3f6;padding:7px 10px;border-radius:6px 0 0 6px;overflow-x:auto;white-space:pre}
-.replay button.copy{border:1px solid #1f2328;background:#f6f8fa;border-radius:0 6px 6px 0;padding:0 14px;cursor:pointer;font-weight:600}
-html:not([data-js]) button.copy{display:none}
-html:not([data-js]) .replay code.cmd{border-radius:6px}
-table.diff,table.source{border-collapse:collapse;width:100%;table-layout:fixed;border:1px solid var(--border);border-radius:6px}
-table.diff th{background:var(--panel);text-align:left;padding:4px 8px;font-weight:600;border-bottom:1px solid var(--border)}
-table.diff td,table.source td{padding:1px 8px;vertical-align:top;white-space:pre-wrap;word-break:break-all}
-td.ln{width:56px;text-align:right;color:var(--muted);user-select:none;font-family:var(--mono);font-size:12px}
-table.diff td.ln.a{border-left:1px solid var(--border)}
-table.diff tr.same td.code{color:var(--muted)}
-table.diff td.exp.diff{background:#e6ffec}
-table.diff td.act.diff{background:#ffebe9}
-table.diff tr.first td.ln{font-weight:700;color:var(--fg)}
-table.diff mark{background:none;color:inherit;font-weight:700;border-radius:2px}
-table.diff td.exp.diff mark{background:#abf2bc}
-table.diff td.act.diff mark{background:#ffc1c0}
-.gap{color:var(--muted);font-style:italic}
-.clip{color:var(--muted);font-style:italic}
-table.source tr.hit td{background:#fff8c5;font-weight:600}
-details{margin:8px 0}
-details summary{cursor:pointer;color:var(--muted)}
-pre.report{background:var(--panel);border:1px solid var(--border);border-radius:6px;padding:8px 10px;overflow-x:auto;max-height:420px}
-ul.notes{margin:6px 0;padding-left:20px;color:var(--amber)}
-footer{margin-top:40px;color:var(--muted);font-size:12px}
-)css";
-
 // Per build flavour: a colour class (plain, tsan, path).
-std::string BuildClass(const std::string& build) {
-  return build == "plain" || build == "tsan" ? build : "path";
+std::string BuildClass(const std::optional<Build>& build) {
+  return std::string(BuildName(build));
+}
+
+// A verdict's badge colour.
+const char* VerdictKind(Verdict v) {
+  switch (v) {
+    case Verdict::kAsExpected: return "good";
+    case Verdict::kNotReproduced: return "warn";
+    case Verdict::kUnexpectedFailure: return "bad";
+  }
+  return "bad";  // unreachable: the switch is exhaustive
 }
 
 // Cell colour by rate: red for failures that count, amber for expected ones.
@@ -162,91 +69,12 @@ std::string PercentRange(const Interval& ci) {
   return fmt::format("{}–{}", low, Percent(ci.high));
 }
 
-// Source files read for one page, by path; an entry without lines could not be read.
-class SourceCache {
- public:
-  explicit SourceCache(std::string root) : root_(std::move(root)) {}
-
-  // Lines [line - radius, line + radius] of `file` (relative to the root),
-  // numbered; empty when the file cannot or may not be read. Only regular
-  // files inside the root: a report's locations come from program output.
-  std::vector<std::pair<std::uint64_t, std::string>> Around(const std::string& file,
-                                                            std::uint64_t line, int radius) {
-    std::vector<std::pair<std::uint64_t, std::string>> out;
-    const std::vector<std::string>* lines = Load(file);
-    if (lines == nullptr || line == 0 || line > lines->size()) return out;
-    const std::uint64_t first = line > static_cast<std::uint64_t>(radius) ? line - radius : 1;
-    const std::uint64_t last = std::min<std::uint64_t>(lines->size(), line + radius);
-    for (std::uint64_t n = first; n <= last; ++n) out.emplace_back(n, (*lines)[n - 1]);
-    return out;
-  }
-
- private:
-  const std::vector<std::string>* Load(const std::string& file) {
-    auto it = cache_.find(file);
-    if (it != cache_.end()) return it->second ? &*it->second : nullptr;
-    std::optional<std::vector<std::string>>& slot = cache_[file];
-    if (root_.empty() || file.empty() || fs::path(file).is_absolute()) return nullptr;
-    std::error_code ec;
-    const fs::path root = fs::weakly_canonical(root_, ec);
-    if (ec) return nullptr;
-    const fs::path p = fs::weakly_canonical(root / file, ec);
-    if (ec) return nullptr;
-    auto [r_end, p_it] = std::mismatch(root.begin(), root.end(), p.begin(), p.end());
-    if (r_end != root.end()) return nullptr;  // outside the root
-    if (!fs::is_regular_file(p, ec) || fs::file_size(p, ec) > kMaxSourceBytes || ec) return nullptr;
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return nullptr;
-    std::vector<std::string> lines;
-    std::string l;
-    while (std::getline(in, l)) {
-      if (!l.empty() && l.back() == '\r') l.pop_back();
-      lines.push_back(std::move(l));
-    }
-    slot = std::move(lines);
-    return &*slot;
-  }
-
-  std::string root_;
-  std::map<std::string, std::optional<std::vector<std::string>>> cache_;
-};
-
 // As ClipHtml, keeping the end: the text right before a difference matters most.
 std::string ClipHeadHtml(std::string_view s, std::size_t max) {
   if (s.size() <= max) return H(s);
   std::size_t cut = s.size() - max;
   while (cut < s.size() && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) ++cut;
   return fmt::format("<span class=\"clip\">({} bytes) …</span>", cut) + H(s.substr(cut));
-}
-
-// One row of an excerpt: "> 41 | text" as ExcerptAround writes it.
-struct ExcerptRow {
-  std::uint64_t line = 0;  // 0: not in that form
-  std::string text;        // already printable
-};
-
-ExcerptRow ParseExcerptRow(const std::string& s) {
-  ExcerptRow row;
-  const std::size_t bar = s.find(" | ");
-  if (bar != std::string::npos && bar >= 2) {
-    std::uint64_t n = 0;
-    std::size_t i = 1;
-    while (i < bar && s[i] == ' ') ++i;
-    bool digits = i < bar;
-    for (; i < bar && digits; ++i) {
-      if (s[i] < '0' || s[i] > '9')
-        digits = false;
-      else
-        n = n * 10 + static_cast<std::uint64_t>(s[i] - '0');
-    }
-    if (digits) {
-      row.line = n;
-      row.text = s.substr(bar + 3);
-      return row;
-    }
-  }
-  row.text = s;
-  return row;
 }
 
 // `a` and `b` with their common head and tail plain and the middle marked.
@@ -281,12 +109,11 @@ struct DiffRow {
 // (the text is a function of N), else only at the divergence itself.
 std::string DiffTable(const TargetReport& t, const Example& e) {
   const DivergenceInfo& d = *e.divergence;
-  std::vector<ExcerptRow> rows;
-  for (const std::string& s : e.excerpt) rows.push_back(ParseExcerptRow(s));
+  const std::vector<ExcerptLine>& rows = e.excerpt;
 
   // The expected line index at the divergence, when the expected text is known.
   std::optional<std::uint64_t> exp_at;
-  const bool sum_sequence = t.oracle == "sum-sequence" && t.iterations > 0;
+  const bool sum_sequence = t.oracle == OracleKind::kSumSequence && t.iterations > 0;
   if (sum_sequence) {
     if (!d.missing_expected) exp_at = SumSequenceIndex(t.iterations, d.expected);
     if (!exp_at) {
@@ -307,11 +134,11 @@ std::string DiffTable(const TargetReport& t, const Example& e) {
   // Rows before the divergence matched the expected lines one to one (elapsed
   // lines aside): number them backwards from the divergence.
   std::uint64_t before = 0;
-  for (const ExcerptRow& r : rows)
+  for (const ExcerptLine& r : rows)
     if (r.line != 0 && r.line < d.line && !IsElapsedLine(r.text)) ++before;
   std::uint64_t exp_next = exp_at ? *exp_at - std::min(before, *exp_at - 1) : 0;
   bool seen_first = false;
-  for (const ExcerptRow& r : rows) {
+  for (const ExcerptLine& r : rows) {
     DiffRow row;
     row.act_ln = r.line ? std::to_string(r.line) : "";
     if (r.line == 0 || r.line < d.line) {
@@ -398,10 +225,10 @@ class HtmlRenderer final : public Renderer {
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
         "'unsafe-inline'; script-src '{}'; img-src data:; base-uri 'none'; form-action "
         "'none'\">\n",
-        kScriptHash);
+        kHtmlScriptHash);
     out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     out += "<meta name=\"generator\" content=\"racelab\">\n";
-    out += "<title>racelab report</title>\n<style>" + std::string(kStyle) + "</style>\n";
+    out += "<title>racelab report</title>\n<style>" + std::string(kHtmlStyle) + "</style>\n";
     out += "</head>\n<body>\n<main>\n";
     out += Header(r);
     out += Summary(r);
@@ -411,7 +238,7 @@ class HtmlRenderer final : public Renderer {
         "<footer>Generated by racelab{} from a {} report. Every failure has a replay command: "
         "<code>racelab replay</code> runs that one run again.</footer>\n",
         r.racelab_version.empty() ? "" : " " + H(r.racelab_version), H(r.schema));
-    out += "</main>\n<script>" + std::string(kScript) + "</script>\n</body>\n</html>\n";
+    out += "</main>\n<script>" + std::string(kHtmlScript) + "</script>\n</body>\n</html>\n";
     return out;
   }
 
@@ -430,7 +257,7 @@ class HtmlRenderer final : public Renderer {
         "<p class=\"meta\">{} target{} · {} runs ({} per target) · builds {} · fuzz {} · seed {} · "
         "{} jobs · timeout {} s · {:.1f} s{}</p>\n",
         r.targets.size(), r.targets.size() == 1 ? "" : "s", runs, r.settings.runs,
-        H(r.settings.build.empty() ? "-" : r.settings.build), H(r.settings.fuzz), r.settings.seed,
+        r.settings.build ? Name(*r.settings.build) : "-", H(r.settings.fuzz), r.settings.seed,
         r.settings.jobs, r.settings.timeout_s, r.elapsed_s,
         r.racelab_version.empty() ? "" : " · racelab " + H(r.racelab_version));
     if (failing == 0)
@@ -446,7 +273,7 @@ class HtmlRenderer final : public Renderer {
   }
 
   static std::string Summary(const Report& r) {
-    const std::vector<std::string> cols = OccurringClasses(r);
+    const std::vector<FailureClass> cols = OccurringClasses(r);
     const bool expect = std::any_of(r.targets.begin(), r.targets.end(),
                                     [](const TargetReport& t) { return t.expect_checked; });
     std::string out = "<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"tablewrap\">\n";
@@ -454,7 +281,7 @@ class HtmlRenderer final : public Renderer {
         "<table class=\"summary\">\n<thead><tr><th class=\"id\">target</th><th "
         "class=\"build\">build</th><th>runs</th><th>failed</th><th>failure rate<br><span "
         "class=\"muted\">95% interval</span></th>";
-    for (const std::string& c : cols) out += "<th class=\"clshead\">" + H(c) + "</th>";
+    for (FailureClass c : cols) out += fmt::format("<th class=\"clshead\">{}</th>", Name(c));
     if (expect) out += "<th class=\"build\">verdict</th>";
     out += "</tr></thead>\n<tbody>\n";
     for (std::size_t i = 0; i < r.targets.size(); ++i) {
@@ -467,7 +294,7 @@ class HtmlRenderer final : public Renderer {
         out += fmt::format("<td class=\"id\" rowspan=\"{}\"><a href=\"#{}\">{}</a></td>", span,
                            AnchorOf(r, t), H(t.id));
       out += fmt::format("<td class=\"build\"><span class=\"pill {}\">{}</span></td>",
-                         BuildClass(t.build), H(t.build));
+                         BuildClass(t.build), BuildName(t.build));
       out += fmt::format("<td>{}</td><td>{}</td>", t.runs, t.failed_runs);
       const Rate fr = RateOf(t.failed_runs, t.runs);
       if (t.runs == 0)
@@ -484,7 +311,7 @@ class HtmlRenderer final : public Renderer {
             "class=\"ci\">{}</span></td>",
             HeatStyle(fr.value, !IsFailing(t)), fr.count, fr.runs, Percent(fr.value),
             PercentRange(fr.ci));
-      for (const std::string& c : cols) {
+      for (FailureClass c : cols) {
         const Rate cr = ClassRate(t, c);
         if (cr.count == 0) {
           out += "<td class=\"zero\">·</td>";
@@ -493,15 +320,13 @@ class HtmlRenderer final : public Renderer {
         out += fmt::format(
             "<td class=\"rate\"{} title=\"{}: {} of {} runs ({}, 95% interval {})\"><span "
             "class=\"v\">{}</span><span class=\"ci\">{}</span></td>",
-            HeatStyle(cr.value, IsExpected(t, c)), H(c), cr.count, cr.runs, Percent(cr.value),
+            HeatStyle(cr.value, IsExpected(t, c)), Name(c), cr.count, cr.runs, Percent(cr.value),
             PercentRange(cr.ci), Percent(cr.value), PercentRange(cr.ci));
       }
       if (expect) {
-        const std::string& v = t.verdict;
-        const char* kind = v == "as-expected" ? "good" : v == "not-reproduced" ? "warn" : "bad";
         out += t.expect_checked
                    ? fmt::format("<td class=\"build\"><span class=\"badge {}\">{}</span></td>",
-                                 kind, H(v))
+                                 VerdictKind(t.verdict), Name(t.verdict))
                    : "<td class=\"build zero\">not checked</td>";
       }
       out += "</tr>\n";
@@ -523,7 +348,7 @@ class HtmlRenderer final : public Renderer {
         "class=\"charts\">\n";
     for (const std::string& id : ids) {
       const std::vector<const TargetReport*>& builds = by_id[id];
-      const std::vector<std::string> classes = OccurringClasses(builds);
+      const std::vector<FailureClass> classes = OccurringClasses(builds);
       constexpr int kLabel = 138, kBar = 220, kWidth = 420, kBarH = 10, kGap = 3, kRowGap = 9,
                     kTop = 22;
       const int row_h = static_cast<int>(builds.size()) * (kBarH + kGap) - kGap + kRowGap;
@@ -538,16 +363,16 @@ class HtmlRenderer final : public Renderer {
         svg += fmt::format(
             "<rect class=\"{}\" x=\"{}\" y=\"4\" width=\"10\" height=\"10\" rx=\"2\"/><text "
             "x=\"{}\" y=\"13\">{}</text>\n",
-            BuildClass(t->build), lx, lx + 14, H(t->build));
-        lx += 24 + static_cast<int>(t->build.size()) * 7;
+            BuildClass(t->build), lx, lx + 14, BuildName(t->build));
+        lx += 24 + static_cast<int>(BuildName(t->build).size()) * 7;
       }
       if (classes.empty()) svg += fmt::format("<text x=\"0\" y=\"{}\">no runs</text>\n", kTop + 10);
       for (std::size_t ci = 0; ci < classes.size(); ++ci) {
-        const std::string& c = classes[ci];
+        const FailureClass c = classes[ci];
         const int y0 = kTop + static_cast<int>(ci) * row_h;
         const int mid = y0 + (row_h - kRowGap) / 2;
         svg += fmt::format("<text class=\"lbl{}\" x=\"0\" y=\"{}\">{}</text>\n",
-                           c == Name(FailureClass::kOk) ? " ok" : "", mid + 4, H(c));
+                           c == FailureClass::kOk ? " ok" : "", mid + 4, Name(c));
         for (std::size_t b = 0; b < builds.size(); ++b) {
           const TargetReport& t = *builds[b];
           const Rate cr = ClassRate(t, c);
@@ -556,8 +381,8 @@ class HtmlRenderer final : public Renderer {
           svg += fmt::format(
               "<g><title>{} {}: {} of {} runs ({}, 95% interval {})</title>"
               "<rect class=\"track\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\"/>",
-              H(t.build), H(c), cr.count, cr.runs, Percent(cr.value), PercentRange(cr.ci), kLabel,
-              y, kBar, kBarH);
+              BuildName(t.build), Name(c), cr.count, cr.runs, Percent(cr.value),
+              PercentRange(cr.ci), kLabel, y, kBar, kBarH);
           if (cr.count > 0)
             svg += fmt::format(
                 "<rect class=\"{}\" x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" rx=\"2\"/>",
@@ -594,14 +419,12 @@ class HtmlRenderer final : public Renderer {
       any = true;
       out += fmt::format(
           "<section class=\"target\" id=\"{}\">\n<h3>{} <span class=\"pill {}\">{}</span>",
-          AnchorOf(r, t), H(t.id), BuildClass(t.build), H(t.build));
+          AnchorOf(r, t), H(t.id), BuildClass(t.build), BuildName(t.build));
       out +=
           fmt::format(" <span class=\"muted\">{} of {} runs failed</span>", t.failed_runs, t.runs);
       if (t.expect_checked) {
-        const char* kind = t.verdict == "as-expected"      ? "good"
-                           : t.verdict == "not-reproduced" ? "warn"
-                                                           : "bad";
-        out += fmt::format(" <span class=\"badge {}\">{}</span>", kind, H(t.verdict));
+        out += fmt::format(" <span class=\"badge {}\">{}</span>", VerdictKind(t.verdict),
+                           Name(t.verdict));
       }
       out += "</h3>\n";
       if (!t.notes.empty() || t.harness_errors > 0) {
@@ -633,11 +456,11 @@ class HtmlRenderer final : public Renderer {
   static std::string ExampleBlock(const TargetReport& t, const ExampleGroup& g) {
     const Example& e = *g.example;
     std::string out = "<div class=\"example\">\n<div class=\"exhead\">";
-    for (const std::string& c : g.classes) {
+    for (FailureClass c : g.classes) {
       const Rate cr = ClassRate(t, c);
       out +=
           fmt::format("<span class=\"cls{}\">{}</span><span class=\"muted\">{} of {} runs</span> ",
-                      IsExpected(t, c) ? " expected" : "", H(c), cr.count, cr.runs);
+                      IsExpected(t, c) ? " expected" : "", Name(c), cr.count, cr.runs);
     }
     out += fmt::format("<span class=\"muted\">· first in run {}, seed {}, fuzz {}</span></div>\n",
                        e.run, e.seed, H(e.fuzz));
@@ -664,7 +487,7 @@ class HtmlRenderer final : public Renderer {
                              SourceCache& sources) const {
     std::string out = "<div class=\"sanitizer\">\n<div class=\"exhead\">";
     out += fmt::format("<span class=\"cls{}\">{}</span> <b>{}</b>",
-                       IsExpected(t, s.cls) ? " expected" : "", H(s.cls), H(s.kind));
+                       IsExpected(t, s.cls) ? " expected" : "", Name(s.cls), H(s.kind));
     out += s.location.empty() ? " <span class=\"muted\">(no source frame)</span>"
                               : fmt::format(" at <code>{}</code>", H(s.location));
     out += fmt::format(
@@ -698,6 +521,11 @@ class HtmlRenderer final : public Renderer {
   static std::string Join(const std::vector<std::string>& lines) {
     std::string out;
     for (const std::string& l : lines) out += l + "\n";
+    return out;
+  }
+  static std::string Join(const std::vector<ExcerptLine>& lines) {
+    std::string out;
+    for (const ExcerptLine& l : lines) out += FormatExcerptLine(l) + "\n";
     return out;
   }
 

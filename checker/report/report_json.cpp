@@ -15,14 +15,30 @@ using ordered_json = nlohmann::ordered_json;
 
 namespace {
 
+// Class names as a JSON array, in the order given.
+ordered_json NamesJson(const std::vector<FailureClass>& cs) {
+  ordered_json a = ordered_json::array();
+  for (FailureClass c : cs) a.push_back(Name(c));
+  return a;
+}
+
+// A per-class tally as a JSON object keyed by class name.
+ordered_json CountsJson(const ClassMap<std::uint64_t>& m) {
+  ordered_json o = ordered_json::object();
+  for (const auto& [c, n] : m) o[std::string(Name(c))] = n;
+  return o;
+}
+
 ordered_json ExampleJson(const Example& e) {
   ordered_json j;
   j["run"] = e.run;
   j["seed"] = e.seed;
   j["fuzz"] = e.fuzz;
   j["replay"] = e.replay;
-  j["classes"] = e.classes;
-  j["excerpt"] = e.excerpt;
+  j["classes"] = NamesJson(e.classes);
+  ordered_json excerpt = ordered_json::array();
+  for (const ExcerptLine& l : e.excerpt) excerpt.push_back(FormatExcerptLine(l));
+  j["excerpt"] = excerpt;
   if (e.divergence) {
     j["divergence"] = {{"line", e.divergence->line},
                        {"expected", e.divergence->expected},
@@ -57,24 +73,26 @@ ordered_json ExampleJson(const Example& e) {
 ordered_json TargetJson(const TargetReport& t) {
   ordered_json j;
   j["id"] = t.id;
-  j["build"] = t.build;
+  j["build"] = BuildName(t.build);
   j["executable"] = t.executable;
   if (!t.source.empty()) j["source"] = t.source;
-  j["oracle"] = t.oracle;
+  j["oracle"] = t.oracle ? Name(*t.oracle) : "";
   j["iterations"] = t.iterations;
   j["runs"] = t.runs;
   j["failed_runs"] = t.failed_runs;
-  j["classes"] = t.classes;
+  j["classes"] = CountsJson(t.classes);
   j["runs_by_fuzz"] = t.runs_by_fuzz;
-  j["classes_by_fuzz"] = t.classes_by_fuzz;
+  ordered_json by_fuzz = ordered_json::object();
+  for (const auto& [fuzz, m] : t.classes_by_fuzz) by_fuzz[fuzz] = CountsJson(m);
+  j["classes_by_fuzz"] = by_fuzz;
   j["wall_seconds_by_fuzz"] = t.wall_seconds_by_fuzz;
   ordered_json ex = ordered_json::object();
-  for (const auto& [name, e] : t.examples) ex[name] = ExampleJson(e);
+  for (const auto& [c, e] : t.examples) ex[std::string(Name(c))] = ExampleJson(e);
   j["examples"] = ex;
   ordered_json reps = ordered_json::array();
   for (const SanitizerSummary& s : t.sanitizer_reports) {
     reps.push_back({{"kind", s.kind},
-                    {"class", s.cls},
+                    {"class", Name(s.cls)},
                     {"signature", s.signature},
                     {"location", s.location},
                     {"runs", s.runs},
@@ -86,8 +104,8 @@ ordered_json TargetJson(const TargetReport& t) {
   if (t.distinct_signatures_dropped > 0)
     j["distinct_signatures_dropped"] = t.distinct_signatures_dropped;
   if (t.expect_checked) {
-    j["expected"] = t.expected;
-    j["verdict"] = t.verdict;
+    j["expected"] = NamesJson(t.expected);
+    j["verdict"] = Name(t.verdict);
   }
   j["notes"] = t.notes;
   j["wall_seconds"] = t.wall_seconds;
@@ -146,14 +164,40 @@ T GetOr(const json& j, const char* key, T fallback, const std::string& where) {
   return Get<T>(j, key, where);
 }
 
+FailureClass ClassNamed(const std::string& name, const std::string& where) {
+  if (auto c = ParseFailureClass(name)) return *c;
+  throw std::runtime_error(fmt::format("{}: unknown class '{}'", where, name));
+}
+
+std::vector<FailureClass> ClassList(const json& j, const char* key, const std::string& where) {
+  std::vector<FailureClass> out;
+  for (const std::string& name : GetOr<std::vector<std::string>>(j, key, {}, where))
+    out.push_back(ClassNamed(name, where + "." + key));
+  return out;
+}
+
+// A per-class tally; every count at most `runs`.
+ClassMap<std::uint64_t> ClassCounts(const std::map<std::string, std::uint64_t>& m,
+                                    std::uint64_t runs, const std::string& where) {
+  ClassMap<std::uint64_t> out;
+  for (const auto& [name, n] : m) {
+    const FailureClass c = ClassNamed(name, where);
+    if (n > runs)
+      throw std::runtime_error(fmt::format("{}: '{}' counts {} runs of {}", where, name, n, runs));
+    out[c] = n;
+  }
+  return out;
+}
+
 Example ParseExample(const json& j, const std::string& where) {
   Example e;
   e.run = Get<std::uint64_t>(j, "run", where);
   e.seed = Get<std::uint64_t>(j, "seed", where);
   e.fuzz = GetOr<std::string>(j, "fuzz", "", where);
   e.replay = Get<std::string>(j, "replay", where);
-  e.classes = GetOr<std::vector<std::string>>(j, "classes", {}, where);
-  e.excerpt = GetOr<std::vector<std::string>>(j, "excerpt", {}, where);
+  e.classes = ClassList(j, "classes", where);
+  for (const std::string& l : GetOr<std::vector<std::string>>(j, "excerpt", {}, where))
+    e.excerpt.push_back(ParseExcerptLine(l));
   if (auto it = j.find("divergence"); it != j.end() && it->is_object()) {
     DivergenceInfo d;
     d.line = Get<std::uint64_t>(*it, "line", where + ".divergence");
@@ -192,33 +236,37 @@ TargetReport ParseTarget(const json& j, const std::string& where) {
   if (!j.is_object()) throw std::runtime_error(where + ": must be an object");
   TargetReport t;
   t.id = Get<std::string>(j, "id", where);
-  t.build = Get<std::string>(j, "build", where);
+  const std::string build = Get<std::string>(j, "build", where);
+  if (build != BuildName(std::nullopt)) {
+    t.build = ParseBuild(build);
+    if (!t.build) throw std::runtime_error(fmt::format("{}: unknown build '{}'", where, build));
+  }
   t.executable = GetOr<std::string>(j, "executable", "", where);
   t.source = GetOr<std::string>(j, "source", "", where);
-  t.oracle = GetOr<std::string>(j, "oracle", "", where);
+  const std::string oracle = GetOr<std::string>(j, "oracle", "", where);
+  if (!oracle.empty()) {
+    t.oracle = ParseOracleKind(oracle);
+    if (!t.oracle) throw std::runtime_error(fmt::format("{}: unknown oracle '{}'", where, oracle));
+  }
   t.iterations = GetOr<std::uint64_t>(j, "iterations", 0, where);
   t.runs = Get<std::uint64_t>(j, "runs", where);
   t.failed_runs = Get<std::uint64_t>(j, "failed_runs", where);
-  t.classes = Get<std::map<std::string, std::uint64_t>>(j, "classes", where);
   if (t.failed_runs > t.runs)
     throw std::runtime_error(
         fmt::format("{}: failed_runs {} exceeds runs {}", where, t.failed_runs, t.runs));
-  for (const auto& [name, n] : t.classes) {
-    if (!ParseFailureClass(name))
-      throw std::runtime_error(fmt::format("{}: unknown class '{}'", where, name));
-    if (n > t.runs)
-      throw std::runtime_error(
-          fmt::format("{}: classes: '{}' counts {} runs of {}", where, name, n, t.runs));
-  }
+  t.classes = ClassCounts(Get<std::map<std::string, std::uint64_t>>(j, "classes", where), t.runs,
+                          where + ": classes");
   t.runs_by_fuzz = GetOr<std::map<std::string, std::uint64_t>>(j, "runs_by_fuzz", {}, where);
   t.wall_seconds_by_fuzz =
       GetOr<std::map<std::string, double>>(j, "wall_seconds_by_fuzz", {}, where);
-  t.classes_by_fuzz = GetOr<std::map<std::string, std::map<std::string, std::uint64_t>>>(
-      j, "classes_by_fuzz", {}, where);
+  for (const auto& [fuzz, m] : GetOr<std::map<std::string, std::map<std::string, std::uint64_t>>>(
+           j, "classes_by_fuzz", {}, where))
+    t.classes_by_fuzz[fuzz] = ClassCounts(m, t.runs, where + ": classes_by_fuzz." + fuzz);
   if (auto it = j.find("examples"); it != j.end()) {
     if (!it->is_object()) throw std::runtime_error(where + ": 'examples' must be an object");
     for (auto& [name, e] : it->items())
-      t.examples[name] = ParseExample(e, where + ".examples." + name);
+      t.examples[ClassNamed(name, where + ".examples")] =
+          ParseExample(e, where + ".examples." + name);
   }
   if (auto it = j.find("sanitizer_reports"); it != j.end()) {
     if (!it->is_array()) throw std::runtime_error(where + ": 'sanitizer_reports' must be an array");
@@ -226,7 +274,8 @@ TargetReport ParseTarget(const json& j, const std::string& where) {
       const std::string w = where + ".sanitizer_reports";
       SanitizerSummary r;
       r.kind = Get<std::string>(s, "kind", w);
-      r.cls = GetOr<std::string>(s, "class", "", w);
+      const std::string cls = GetOr<std::string>(s, "class", "", w);
+      if (!cls.empty()) r.cls = ClassNamed(cls, w);
       r.signature = GetOr<std::string>(s, "signature", "", w);
       r.location = GetOr<std::string>(s, "location", "", w);
       r.runs = Get<std::uint64_t>(s, "runs", w);
@@ -239,8 +288,11 @@ TargetReport ParseTarget(const json& j, const std::string& where) {
   t.distinct_signatures_dropped = GetOr<std::uint64_t>(j, "distinct_signatures_dropped", 0, where);
   if (j.contains("verdict")) {
     t.expect_checked = true;
-    t.verdict = Get<std::string>(j, "verdict", where);
-    t.expected = GetOr<std::vector<std::string>>(j, "expected", {}, where);
+    const std::string verdict = Get<std::string>(j, "verdict", where);
+    const std::optional<Verdict> v = ParseVerdict(verdict);
+    if (!v) throw std::runtime_error(fmt::format("{}: unknown verdict '{}'", where, verdict));
+    t.verdict = *v;
+    t.expected = ClassList(j, "expected", where);
   }
   t.notes = GetOr<std::vector<std::string>>(j, "notes", {}, where);
   t.wall_seconds = GetOr<double>(j, "wall_seconds", 0, where);
@@ -270,10 +322,14 @@ std::string RenderJson(const Report& r) {
   ordered_json j;
   j["schema"] = r.schema;
   j["racelab_version"] = r.racelab_version;
-  j["settings"] = {{"runs", r.settings.runs},           {"jobs", r.settings.jobs},
-                   {"fuzz", r.settings.fuzz},           {"seed", r.settings.seed},
-                   {"timeout_s", r.settings.timeout_s}, {"build", r.settings.build},
-                   {"expect", r.settings.expect},       {"until_fail", r.settings.until_fail}};
+  j["settings"] = {{"runs", r.settings.runs},
+                   {"jobs", r.settings.jobs},
+                   {"fuzz", r.settings.fuzz},
+                   {"seed", r.settings.seed},
+                   {"timeout_s", r.settings.timeout_s},
+                   {"build", r.settings.build ? Name(*r.settings.build) : ""},
+                   {"expect", r.settings.expect},
+                   {"until_fail", r.settings.until_fail}};
   if (!r.source_root.empty()) j["source_root"] = r.source_root;
   j["interrupted"] = r.interrupted;
   j["elapsed_s"] = r.elapsed_s;
@@ -310,7 +366,11 @@ Result<Report> ParseReportJson(const std::string& text, const std::string& origi
     r.settings.fuzz = Get<std::string>(s, "fuzz", w);
     r.settings.seed = Get<std::uint64_t>(s, "seed", w);
     r.settings.timeout_s = Get<double>(s, "timeout_s", w);
-    r.settings.build = GetOr<std::string>(s, "build", "", w);
+    const std::string build = GetOr<std::string>(s, "build", "", w);
+    if (!build.empty()) {
+      r.settings.build = ParseBuildChoice(build);
+      if (!r.settings.build) return UsageError{fmt::format("{}: unknown build '{}'", w, build)};
+    }
     r.settings.expect = GetOr<bool>(s, "expect", false, w);
     r.settings.until_fail = GetOr<bool>(s, "until_fail", false, w);
     r.source_root = GetOr<std::string>(j, "source_root", "", origin);

@@ -16,7 +16,8 @@ class JunitRenderer final : public Renderer {
  public:
   std::string Render(const Report& r) const override {
     std::map<std::string, std::vector<const TargetReport*>> by_build;
-    for (const TargetReport& t : r.targets) by_build[t.build].push_back(&t);
+    // Suites by build name, in the order of their names.
+    for (const TargetReport& t : r.targets) by_build[std::string(BuildName(t.build))].push_back(&t);
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"racelab\">\n";
     for (const auto& [build, targets] : by_build) {
       std::string cases;
@@ -24,17 +25,18 @@ class JunitRenderer final : public Renderer {
       double time = 0;
       for (const TargetReport* t : targets) {
         std::string body;
-        for (const auto& [name, count] : t->classes) {
-          if (name == Name(FailureClass::kOk) || count == 0) continue;
+        for (const auto& [cls, count] : t->classes) {
+          if (cls == FailureClass::kOk || count == 0) continue;
           const bool failing = t->expect_checked ? std::find(t->expected.begin(), t->expected.end(),
-                                                             name) == t->expected.end()
+                                                             cls) == t->expected.end()
                                                  : true;
+          const std::string_view name = Name(cls);
           if (!failing) continue;
           std::string replay;
-          if (auto it = t->examples.find(name); it != t->examples.end()) replay = it->second.replay;
+          if (auto it = t->examples.find(cls); it != t->examples.end()) replay = it->second.replay;
           std::string detail;
-          if (auto it = t->examples.find(name); it != t->examples.end()) {
-            for (const std::string& l : it->second.excerpt) detail += l + "\n";
+          if (auto it = t->examples.find(cls); it != t->examples.end()) {
+            for (const ExcerptLine& l : it->second.excerpt) detail += FormatExcerptLine(l) + "\n";
             for (const std::string& l : ScheduleFacts(it->second)) detail += l + "\n";
             for (const std::string& l : it->second.explanation) detail += "preemption " + l + "\n";
             for (const std::string& l : it->second.deadlock) detail += l + "\n";
@@ -42,15 +44,13 @@ class JunitRenderer final : public Renderer {
           body += fmt::format(
               "      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
               XmlEscape(fmt::format("{}: {} of {} runs; replay: {}", name, count, t->runs, replay)),
-              XmlEscape(name), XmlEscape(detail));
+              XmlEscape(std::string(name)), XmlEscape(detail));
         }
-        if (t->expect_checked && t->verdict == "not-reproduced") {
+        if (t->expect_checked && t->verdict == Verdict::kNotReproduced) {
           std::string why;
           for (const std::string& n : t->notes) why += n + "\n";
-          body += fmt::format(
-              "      <failure message=\"not-reproduced\" type=\"not-reproduced\">{}"
-              "</failure>\n",
-              XmlEscape(why));
+          body += fmt::format("      <failure message=\"{0}\" type=\"{0}\">{1}</failure>\n",
+                              Name(t->verdict), XmlEscape(why));
         }
         if (!body.empty()) ++failures;
         time += t->wall_seconds;

@@ -69,22 +69,25 @@ std::string Fenced(const std::vector<std::string>& lines, std::string_view info)
 
 std::string VerdictCell(const TargetReport& t) {
   if (!t.expect_checked) return t.failed_runs > 0 ? "❌ failed" : "✅ ok";
-  if (t.verdict == "as-expected") return "✅ as expected";
-  if (t.verdict == "not-reproduced") return "⚠️ not reproduced";
-  return "❌ " + Md(t.verdict);
+  switch (t.verdict) {
+    case Verdict::kAsExpected: return "✅ as expected";
+    case Verdict::kNotReproduced: return "⚠️ not reproduced";
+    case Verdict::kUnexpectedFailure: return "❌ " + Md(std::string(Name(t.verdict)));
+  }
+  return "";  // unreachable: the switch is exhaustive
 }
 
 std::string TargetDetails(const TargetReport& t) {
   std::string out;
   std::string summary;
   for (FailureClass c : kAllFailureClasses) {
-    const Rate rate = ClassRate(t, std::string(Name(c)));
+    const Rate rate = ClassRate(t, c);
     if (c != FailureClass::kOk && rate.count > 0)
       summary +=
           fmt::format("{}{} {}/{}", summary.empty() ? "" : ", ", Name(c), rate.count, t.runs);
   }
   out += fmt::format("<details><summary><b>{} / {}</b>{}{}</summary>\n\n",
-                     XmlEscape(DisplaySafe(t.id)), XmlEscape(DisplaySafe(t.build)),
+                     XmlEscape(DisplaySafe(t.id)), XmlEscape(DisplaySafe(BuildName(t.build))),
                      summary.empty() ? "" : " — ", XmlEscape(summary));
   for (const std::string& n : t.notes) out += "> " + Md(n) + "\n\n";
   if (t.pct_bound) out += "PCT: " + Md(PctBoundText(*t.pct_bound)) + "\n\n";
@@ -95,9 +98,10 @@ std::string TargetDetails(const TargetReport& t) {
   for (const ExampleGroup& g : GroupExamples(t)) {
     const Example& e = *g.example;
     std::string names;
-    for (const std::string& c : g.classes)
-      names += fmt::format("{}**{}** ({} of {} runs)", names.empty() ? "" : ", ", Md(c),
-                           t.classes.count(c) ? t.classes.at(c) : 0, t.runs);
+    for (FailureClass c : g.classes)
+      names +=
+          fmt::format("{}**{}** ({} of {} runs)", names.empty() ? "" : ", ",
+                      Md(std::string(Name(c))), t.classes.count(c) ? t.classes.at(c) : 0, t.runs);
     out +=
         fmt::format("{}: first in run {} (seed {}, fuzz {})\n\n", names, e.run, e.seed, Md(e.fuzz));
     out += Fenced({e.replay}, "sh");
@@ -114,7 +118,11 @@ std::string TargetDetails(const TargetReport& t) {
       if (!d.missing_actual) diff.push_back(fmt::format("+{:>6} | {}", d.line, d.actual));
       out += "\nFirst divergence (`-` expected, `+` actual):\n\n" + Fenced(diff, "diff");
     }
-    if (!e.excerpt.empty()) out += "\nOutput around it:\n\n" + Fenced(e.excerpt, "text");
+    if (!e.excerpt.empty()) {
+      std::vector<std::string> lines;
+      for (const ExcerptLine& l : e.excerpt) lines.push_back(FormatExcerptLine(l));
+      out += "\nOutput around it:\n\n" + Fenced(lines, "text");
+    }
     out += "\n";
   }
   if (!t.sanitizer_reports.empty()) {
@@ -155,16 +163,16 @@ class MarkdownRenderer final : public Renderer {
     for (const TargetReport& t : r.targets) {
       std::string classes;
       for (FailureClass c : kAllFailureClasses) {
-        const std::string name(Name(c));
-        const Rate rate = ClassRate(t, name);
+        const Rate rate = ClassRate(t, c);
         if (c == FailureClass::kOk || rate.count == 0) continue;
-        const bool bad = !IsExpected(t, name);
-        classes += fmt::format("{}{}{} {}{}", classes.empty() ? "" : ", ", bad ? "**" : "", name,
+        const bool bad = !IsExpected(t, c);
+        classes += fmt::format("{}{}{} {}{}", classes.empty() ? "" : ", ", bad ? "**" : "", Name(c),
                                rate.count, bad ? "**" : "");
       }
-      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", Md(t.id), Md(t.build), t.runs,
-                         t.failed_runs, RateText(RateOf(t.failed_runs, t.runs)),
-                         classes.empty() ? "—" : classes, VerdictCell(t));
+      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", Md(t.id),
+                         Md(std::string(BuildName(t.build))), t.runs, t.failed_runs,
+                         RateText(RateOf(t.failed_runs, t.runs)), classes.empty() ? "—" : classes,
+                         VerdictCell(t));
     }
     out += "\n";
 

@@ -119,54 +119,51 @@ ordered_json Locations(const Report& r, const TargetReport& t, const std::string
   return ordered_json::array({{{"physicalLocation", physical}}});
 }
 
-std::string ReplayOf(const TargetReport& t, const std::string& cls) {
+std::string ReplayOf(const TargetReport& t, FailureClass cls) {
   auto it = t.examples.find(cls);
   return it == t.examples.end() ? "" : it->second.replay;
-}
-
-std::string ClassOf(const SanitizerSummary& s) {
-  return ParseFailureClass(s.cls) ? s.cls : std::string(Name(FailureClass::kSanitizerOther));
 }
 
 class SarifRenderer final : public Renderer {
  public:
   std::string Render(const Report& r) const override {
     std::set<FailureClass> used;
-    ordered_json results = ordered_json::array();
+    // Each result with its rule's class, for the rule index added below.
+    std::vector<std::pair<FailureClass, ordered_json>> results;
     for (const TargetReport& t : r.targets) {
-      const std::string who = fmt::format("{} ({} build)", t.id, t.build);
-      std::set<std::string> reported;  // classes that have results from sanitizer reports
+      const std::string_view build = BuildName(t.build);
+      const std::string who = fmt::format("{} ({} build)", t.id, build);
+      std::set<FailureClass> reported;  // classes that have results from sanitizer reports
       for (const SanitizerSummary& s : t.sanitizer_reports) {
-        const std::string cls = ClassOf(s);
+        const FailureClass cls = s.cls;
         reported.insert(cls);
-        used.insert(*ParseFailureClass(cls));
+        used.insert(cls);
         std::string text = fmt::format("ThreadSanitizer: {} at {} in {}: {} of {} runs.", s.kind,
                                        s.location.empty() ? "an unknown location" : s.location, who,
                                        s.runs, t.runs);
         if (const std::string replay = ReplayOf(t, cls); !replay.empty())
           text += " Replay: " + replay;
         ordered_json res;
-        res["ruleId"] = cls;
         res["level"] = IsExpected(t, cls) ? "note" : "error";
         res["message"] = {{"text", text}};
         res["locations"] = Locations(r, t, s.location);
         res["partialFingerprints"] = {
-            {"racelab/v1", Fingerprint({"sanitizer", t.id, cls, s.signature})}};
-        res["properties"] = {{"target", t.id},          {"build", t.build},
+            {"racelab/v1", Fingerprint({"sanitizer", t.id, std::string(Name(cls)), s.signature})}};
+        res["properties"] = {{"target", t.id},          {"build", build},
                              {"kind", s.kind},          {"signature", s.signature},
                              {"runs", s.runs},          {"totalRuns", t.runs},
                              {"firstRun", s.first_run}, {"firstSeed", s.first_seed}};
-        results.push_back(res);
+        results.emplace_back(cls, std::move(res));
       }
       for (FailureClass c : kAllFailureClasses) {
         const std::string cls(Name(c));
-        if (c == FailureClass::kOk || reported.count(cls)) continue;
-        const Rate rate = ClassRate(t, cls);
+        if (c == FailureClass::kOk || reported.count(c)) continue;
+        const Rate rate = ClassRate(t, c);
         if (rate.count == 0) continue;
         used.insert(c);
         std::string text = fmt::format("{} in {}: {} of {} runs, {}.", cls, who, rate.count,
                                        rate.runs, RateText(rate));
-        auto ex = t.examples.find(cls);
+        auto ex = t.examples.find(c);
         if (ex != t.examples.end()) {
           const Example& e = ex->second;
           text += fmt::format(" First in run {} (seed {}, fuzz {})", e.run, e.seed, e.fuzz);
@@ -189,29 +186,29 @@ class SarifRenderer final : public Renderer {
           if (!e.deadlock.empty()) text += " " + e.deadlock.front();
         }
         ordered_json res;
-        res["ruleId"] = cls;
-        res["level"] = IsExpected(t, cls) ? "note" : "error";
+        res["level"] = IsExpected(t, c) ? "note" : "error";
         res["message"] = {{"text", text}};
         res["locations"] = Locations(r, t, "");
-        res["partialFingerprints"] = {{"racelab/v1", Fingerprint({"class", t.id, t.build, cls})}};
+        res["partialFingerprints"] = {
+            {"racelab/v1", Fingerprint({"class", t.id, std::string(build), cls})}};
         res["properties"] = {{"target", t.id},
-                             {"build", t.build},
+                             {"build", build},
                              {"runs", rate.count},
                              {"totalRuns", rate.runs},
                              {"rate", rate.value},
                              {"rateLow95", rate.ci.low},
                              {"rateHigh95", rate.ci.high}};
-        results.push_back(res);
+        results.emplace_back(c, std::move(res));
       }
     }
 
     // Rules in vocabulary order; results refer to them by id and index.
     ordered_json rules = ordered_json::array();
-    std::map<std::string, std::size_t> index;
+    std::map<FailureClass, std::size_t> index;
     for (FailureClass c : kAllFailureClasses) {
       if (!used.count(c)) continue;
       const std::string id(Name(c));
-      index[id] = rules.size();
+      index[c] = rules.size();
       rules.push_back({{"id", id},
                        {"name", PascalCase(id)},
                        {"shortDescription", {{"text", id}}},
@@ -219,13 +216,13 @@ class SarifRenderer final : public Renderer {
                        {"defaultConfiguration", {{"level", "error"}}},
                        {"properties", {{"tags", {"concurrency", "racelab"}}}}});
     }
-    for (ordered_json& res : results) {
+    ordered_json results_json = ordered_json::array();
+    for (auto& [cls, res] : results) {
       ordered_json ordered;
-      ordered["ruleId"] = res["ruleId"];
-      ordered["ruleIndex"] = index.at(res["ruleId"].get<std::string>());
-      for (auto& [k, v] : res.items())
-        if (k != "ruleId") ordered[k] = v;
-      res = std::move(ordered);
+      ordered["ruleId"] = Name(cls);
+      ordered["ruleIndex"] = index.at(cls);
+      for (auto& [k, v] : res.items()) ordered[k] = v;
+      results_json.push_back(std::move(ordered));
     }
 
     ordered_json driver;
@@ -238,18 +235,18 @@ class SarifRenderer final : public Renderer {
       if (t.pct_bound)
         notifications.push_back({{"level", "note"},
                                  {"message",
-                                  {{"text", fmt::format("{}/{}: PCT: {}", t.id, t.build,
+                                  {{"text", fmt::format("{}/{}: PCT: {}", t.id, BuildName(t.build),
                                                         PctBoundText(*t.pct_bound))}}}});
       for (const std::string& n : t.notes)
         notifications.push_back(
             {{"level", "note"},
-             {"message", {{"text", fmt::format("{}/{}: {}", t.id, t.build, n)}}}});
+             {"message", {{"text", fmt::format("{}/{}: {}", t.id, BuildName(t.build), n)}}}});
       if (t.harness_errors > 0)
         notifications.push_back(
             {{"level", "error"},
              {"message",
-              {{"text", fmt::format("{}/{}: racelab could not carry out {} run(s){}", t.id, t.build,
-                                    t.harness_errors,
+              {{"text", fmt::format("{}/{}: racelab could not carry out {} run(s){}", t.id,
+                                    BuildName(t.build), t.harness_errors,
                                     t.harness_error_examples.empty()
                                         ? ""
                                         : ": " + t.harness_error_examples[0])}}}});
@@ -264,11 +261,11 @@ class SarifRenderer final : public Renderer {
     ordered_json run;
     run["tool"] = {{"driver", driver}};
     run["invocations"] = ordered_json::array({invocation});
-    run["results"] = results;
+    run["results"] = results_json;
     run["properties"] = {{"runsPerTarget", r.settings.runs},
                          {"fuzz", r.settings.fuzz},
                          {"seed", r.settings.seed},
-                         {"build", r.settings.build},
+                         {"build", r.settings.build ? Name(*r.settings.build) : ""},
                          {"expect", r.settings.expect}};
 
     ordered_json log;

@@ -84,14 +84,13 @@ std::string RateCell(const TargetReport& t) {
 }
 
 // Classes that occurred anywhere, in vocabulary order, failures only.
-std::vector<std::string> OccurringClasses(const Report& r) {
-  std::vector<std::string> out;
+std::vector<FailureClass> OccurringClasses(const Report& r) {
+  std::vector<FailureClass> out;
   for (FailureClass c : kAllFailureClasses) {
     if (c == FailureClass::kOk) continue;
-    const std::string name(Name(c));
     for (const TargetReport& t : r.targets)
-      if (t.classes.count(name) && t.classes.at(name) > 0) {
-        out.push_back(name);
+      if (t.classes.count(c) && t.classes.at(c) > 0) {
+        out.push_back(c);
         break;
       }
   }
@@ -125,7 +124,7 @@ class TextRenderer final : public Renderer {
         r.settings.jobs, r.settings.fuzz, r.settings.seed, r.elapsed_s,
         r.interrupted ? "  [INTERRUPTED: partial results]" : "");
 
-    const std::vector<std::string> cols = OccurringClasses(r);
+    const std::vector<FailureClass> cols = OccurringClasses(r);
     std::size_t id_w = 6;
     std::size_t rate_w = 12;
     for (const TargetReport& t : r.targets) {
@@ -136,18 +135,18 @@ class TextRenderer final : public Renderer {
                                     [](const TargetReport& t) { return t.expect_checked; });
     out += fmt::format("{:<{}}  {:<5}  {:>6}  {:>6}  {:<{}}", "target", id_w, "build", "runs",
                        "failed", "failure rate [95% CI]", rate_w);
-    for (const std::string& c : cols) out += "  " + c;
+    for (FailureClass c : cols) out += fmt::format("  {}", Name(c));
     if (expect) out += "  verdict";
     out += "\n";
     for (const TargetReport& t : r.targets) {
-      out += fmt::format("{:<{}}  {:<5}  {:>6}  {:>6}  {:<{}}", t.id, id_w, t.build, t.runs,
-                         t.failed_runs, RateCell(t), rate_w);
-      for (const std::string& c : cols) {
+      out += fmt::format("{:<{}}  {:<5}  {:>6}  {:>6}  {:<{}}", t.id, id_w, BuildName(t.build),
+                         t.runs, t.failed_runs, RateCell(t), rate_w);
+      for (FailureClass c : cols) {
         auto it = t.classes.find(c);
         const std::string cell = it == t.classes.end() ? "." : std::to_string(it->second);
-        out += fmt::format("  {:>{}}", cell, c.size());
+        out += fmt::format("  {:>{}}", cell, Name(c).size());
       }
-      if (expect) out += "  " + (t.expect_checked ? t.verdict : std::string("-"));
+      if (expect) out += fmt::format("  {}", t.expect_checked ? Name(t.verdict) : "-");
       out += "\n";
     }
 
@@ -155,17 +154,17 @@ class TextRenderer final : public Renderer {
       if (t.examples.empty() && t.sanitizer_reports.empty() && t.notes.empty() &&
           t.harness_errors == 0 && !t.pct_bound)
         continue;
-      out += fmt::format("\n== {} / {}", t.id, t.build);
-      if (t.expect_checked) out += fmt::format("  (verdict: {})", t.verdict);
+      out += fmt::format("\n== {} / {}", t.id, BuildName(t.build));
+      if (t.expect_checked) out += fmt::format("  (verdict: {})", Name(t.verdict));
       out += "\n";
       for (const std::string& n : t.notes) out += "  note: " + n + "\n";
       if (t.harness_errors > 0)
         out += fmt::format("  racelab could not carry out {} run(s): {}\n", t.harness_errors,
                            t.harness_error_examples.empty() ? "" : t.harness_error_examples[0]);
       // Classes first shown by the same run share one example.
-      std::vector<std::pair<std::vector<std::string>, const Example*>> groups;
+      std::vector<std::pair<std::vector<FailureClass>, const Example*>> groups;
       for (FailureClass c : kAllFailureClasses) {
-        auto it = t.examples.find(std::string(Name(c)));
+        auto it = t.examples.find(c);
         if (it == t.examples.end()) continue;
         // Shrinking is per class: classes of one run share an example only
         // while their schedules agree.
@@ -180,8 +179,8 @@ class TextRenderer final : public Renderer {
       for (const auto& [names, example] : groups) {
         const Example& e = *example;
         std::string counts;
-        for (const std::string& n : names)
-          counts += fmt::format("{}{} {}/{}", counts.empty() ? "" : ", ", n,
+        for (FailureClass n : names)
+          counts += fmt::format("{}{} {}/{}", counts.empty() ? "" : ", ", Name(n),
                                 t.classes.count(n) ? t.classes.at(n) : 0, t.runs);
         out += fmt::format("  {}\n    first in run {} (seed {}, fuzz {})\n", counts, e.run, e.seed,
                            e.fuzz);
@@ -197,7 +196,7 @@ class TextRenderer final : public Renderer {
             out += fmt::format("    line {}: expected \"{}\", got \"{}\"\n", e.divergence->line,
                                Clip(e.divergence->expected), Clip(e.divergence->actual));
         }
-        for (const std::string& l : e.excerpt) out += "      " + Clip(l) + "\n";
+        for (const ExcerptLine& l : e.excerpt) out += "      " + Clip(FormatExcerptLine(l)) + "\n";
         if (!e.schedule.empty()) out += ScheduleLines(e);
       }
       if (t.pct_bound) out += "  " + PctBoundText(*t.pct_bound) + "\n";
@@ -212,7 +211,7 @@ class TextRenderer final : public Renderer {
 
     std::size_t failing = 0;
     for (const TargetReport& t : r.targets)
-      if (t.expect_checked ? t.verdict != "as-expected" : t.failed_runs > 0) ++failing;
+      if (t.expect_checked ? t.verdict != Verdict::kAsExpected : t.failed_runs > 0) ++failing;
     out += fmt::format("\n{} of {} target{} {}.\n", failing, r.targets.size(),
                        r.targets.size() == 1 ? "" : "s",
                        expect ? "differ from expectations" : "failed");

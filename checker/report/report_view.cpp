@@ -28,7 +28,7 @@ Rate RateOf(std::uint64_t count, std::uint64_t runs) {
   return r;
 }
 
-Rate ClassRate(const TargetReport& t, const std::string& cls) {
+Rate ClassRate(const TargetReport& t, FailureClass cls) {
   auto it = t.classes.find(cls);
   return RateOf(it == t.classes.end() ? 0 : it->second, t.runs);
 }
@@ -39,40 +39,39 @@ std::string RateText(const Rate& r) {
   return fmt::format("{} [{}, {}]", Percent(r.value), Percent(r.ci.low), Percent(r.ci.high));
 }
 
-std::vector<std::string> OccurringClasses(const std::vector<const TargetReport*>& targets) {
-  std::vector<std::string> out;
+std::vector<FailureClass> OccurringClasses(const std::vector<const TargetReport*>& targets) {
+  std::vector<FailureClass> out;
   for (FailureClass c : kAllFailureClasses) {
-    const std::string name(Name(c));
     if (std::any_of(targets.begin(), targets.end(), [&](const TargetReport* t) {
-          auto it = t->classes.find(name);
+          auto it = t->classes.find(c);
           return it != t->classes.end() && it->second > 0;
         }))
-      out.push_back(name);
+      out.push_back(c);
   }
   return out;
 }
 
-std::vector<std::string> OccurringClasses(const Report& r) {
+std::vector<FailureClass> OccurringClasses(const Report& r) {
   std::vector<const TargetReport*> all;
   for (const TargetReport& t : r.targets) all.push_back(&t);
-  std::vector<std::string> out = OccurringClasses(all);
-  out.erase(std::remove(out.begin(), out.end(), std::string(Name(FailureClass::kOk))), out.end());
+  std::vector<FailureClass> out = OccurringClasses(all);
+  out.erase(std::remove(out.begin(), out.end(), FailureClass::kOk), out.end());
   return out;
 }
 
 bool IsFailing(const TargetReport& t) {
-  return t.expect_checked ? t.verdict != "as-expected" : t.failed_runs > 0;
+  return t.expect_checked ? t.verdict != Verdict::kAsExpected : t.failed_runs > 0;
 }
 
-bool IsUnexpected(const TargetReport& t, const std::string& cls) {
-  if (cls == Name(FailureClass::kOk)) return false;
+bool IsUnexpected(const TargetReport& t, FailureClass cls) {
+  if (cls == FailureClass::kOk) return false;
   auto it = t.classes.find(cls);
   if (it == t.classes.end() || it->second == 0) return false;
   return !t.expect_checked ||
          std::find(t.expected.begin(), t.expected.end(), cls) == t.expected.end();
 }
 
-bool IsExpected(const TargetReport& t, const std::string& cls) {
+bool IsExpected(const TargetReport& t, FailureClass cls) {
   return t.expect_checked &&
          std::find(t.expected.begin(), t.expected.end(), cls) != t.expected.end();
 }
@@ -80,7 +79,7 @@ bool IsExpected(const TargetReport& t, const std::string& cls) {
 std::vector<ExampleGroup> GroupExamples(const TargetReport& t) {
   std::vector<ExampleGroup> groups;
   for (FailureClass c : kAllFailureClasses) {
-    auto it = t.examples.find(std::string(Name(c)));
+    auto it = t.examples.find(c);
     if (it == t.examples.end()) continue;
     auto g = std::find_if(groups.begin(), groups.end(), [&](const ExampleGroup& x) {
       return x.example->run == it->second.run && x.example->schedule == it->second.schedule;

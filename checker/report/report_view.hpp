@@ -24,28 +24,28 @@ struct Rate {
   Interval ci;
 };
 Rate RateOf(std::uint64_t count, std::uint64_t runs);
-Rate ClassRate(const TargetReport& t, const std::string& cls);
+Rate ClassRate(const TargetReport& t, FailureClass cls);
 // "87.0% [79.0%, 92.2%]", "0% (<= 9.5% at 95%)", "no runs".
 std::string RateText(const Rate& r);
 
 // Failure classes that occurred in any target, in vocabulary order.
-std::vector<std::string> OccurringClasses(const Report& r);
+std::vector<FailureClass> OccurringClasses(const Report& r);
 // Classes (ok included) that occurred in any of `targets`, in vocabulary order.
-std::vector<std::string> OccurringClasses(const std::vector<const TargetReport*>& targets);
+std::vector<FailureClass> OccurringClasses(const std::vector<const TargetReport*>& targets);
 
 // Whether a target counts as failing: with --expect, a verdict other than
 // as-expected; without, any failed run.
 bool IsFailing(const TargetReport& t);
 // Whether a class occurred and counts against the target: every failure class
 // without --expect, only those the manifest does not expect with it.
-bool IsUnexpected(const TargetReport& t, const std::string& cls);
+bool IsUnexpected(const TargetReport& t, FailureClass cls);
 
 // Whether --expect was checked and the manifest expects `cls` of the target.
-bool IsExpected(const TargetReport& t, const std::string& cls);
+bool IsExpected(const TargetReport& t, FailureClass cls);
 
 // Classes first shown by the same run share one example, in vocabulary order.
 struct ExampleGroup {
-  std::vector<std::string> classes;
+  std::vector<FailureClass> classes;
   const Example* example = nullptr;
 };
 // (Classes of one run whose shrunk schedules differ get an example each.)

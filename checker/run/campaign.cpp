@@ -162,8 +162,7 @@ void Campaign::Worker() {
     ++progress_.done;
     if (!v.harness_error && !v.classes.Has(FailureClass::kOk)) {
       ++progress_.failed;
-      v.classes.ForEach(
-          [&](FailureClass c) { ++progress_.failures_by_class[std::string(Name(c))]; });
+      v.classes.ForEach([&](FailureClass c) { ++progress_.failures_by_class[c]; });
       if (options_.until_fail) target_done_[ti].store(true);
     }
   }
@@ -248,7 +247,7 @@ void ApplyShrink(const Target& t, const ShrinkResult& sr, Example& ex) {
   ex.excerpt = sr.final_probe.excerpt;
   ex.divergence = sr.final_probe.divergence;
   ex.classes.clear();
-  sr.final_probe.classes.ForEach([&](FailureClass c) { ex.classes.emplace_back(Name(c)); });
+  sr.final_probe.classes.ForEach([&](FailureClass c) { ex.classes.push_back(c); });
 }
 
 }  // namespace
@@ -274,7 +273,7 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
   // 2. Shrinking: per target, per distinct original schedule, its classes in order.
   struct Group {
     std::size_t target;
-    std::vector<std::string> classes;
+    std::vector<FailureClass> classes;
   };
   std::vector<Group> groups;
   for (std::size_t ti = 0; ti < before.size() && ti < targets.size(); ++ti) {
@@ -283,7 +282,7 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
       if (e.original_schedule.empty()) continue;
       const bool first = !group_of.count(e.original_schedule);
       if (first && o.check_determinism) checks.push_back({ti, &e});
-      if (o.shrink_runs == 0 || o.shrink_seconds_cap <= 0 || !ParseFailureClass(cls)) continue;
+      if (o.shrink_runs == 0 || o.shrink_seconds_cap <= 0) continue;
       if (first) {
         group_of[e.original_schedule] = groups.size();
         groups.push_back({ti, {}});
@@ -304,8 +303,7 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
       const ProbeFn probe =
           MakeScheduleProbe(runner, targets[c.target], o, setting(c.target, e), e.seed);
       ClassSet original;
-      for (const std::string& cl : e.classes)
-        if (auto fc = ParseFailureClass(cl)) original.Add(*fc);
+      for (FailureClass cl : e.classes) original.Add(cl);
       bool same = true;
       std::string error;  // racelab's, when it could not carry out a replay
       for (int n = 0; n < 2 && same && !stop(); ++n) {
@@ -340,10 +338,9 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
     const Target& t = targets[g.target];
     // Results of this group so far, to share with a later class they also show.
     std::vector<ShrinkResult> done;
-    for (const std::string& name : g.classes) {
+    for (const FailureClass cls : g.classes) {
       if (stop()) return;
-      const Example& e = before[g.target].examples.at(name);
-      const FailureClass cls = *ParseFailureClass(name);
+      const Example& e = before[g.target].examples.at(cls);
       const ShrinkResult* shared = nullptr;
       for (const ShrinkResult& r : done)
         if (r.verified && r.minimal && r.final_probe.classes.Has(cls) &&
@@ -351,7 +348,7 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
                 1)
           shared = &r;
       if (shared == nullptr) {
-        if (status) status(fmt::format("shrinking {} {}", t.Label(), name));
+        if (status) status(fmt::format("shrinking {} {}", t.Label(), Name(cls)));
         const ProbeFn probe = MakeScheduleProbe(runner, t, o, setting(g.target, e), e.seed);
         ShrinkOptions so;
         so.max_probes = o.shrink_runs;
@@ -365,7 +362,7 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
         shared = &done.back();
       }
       std::lock_guard<std::mutex> lock(mu);
-      auto at = reports[g.target].examples.find(name);
+      auto at = reports[g.target].examples.find(cls);
       if (at != reports[g.target].examples.end()) ApplyShrink(t, *shared, at->second);
     }
   }

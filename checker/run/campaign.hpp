@@ -55,7 +55,7 @@ struct Progress {
   std::uint64_t done = 0;
   std::uint64_t total = 0;
   std::uint64_t failed = 0;
-  std::map<std::string, std::uint64_t> failures_by_class;
+  ClassMap<std::uint64_t> failures_by_class;
   std::string current;  // label of a target in progress
 };
 

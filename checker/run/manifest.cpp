@@ -34,6 +34,12 @@ std::string_view Name(Build b) {
   return "?";
 }
 
+std::optional<Build> ParseBuild(std::string_view s) {
+  for (Build b : {Build::kPlain, Build::kTsan})
+    if (Name(b) == s) return b;
+  return std::nullopt;
+}
+
 const Variant* Manifest::Find(std::string_view id) const {
   for (const Variant& v : variants)
     if (v.id == id) return &v;

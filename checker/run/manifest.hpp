@@ -18,6 +18,7 @@ std::optional<OracleKind> ParseOracleKind(std::string_view s);
 
 enum class Build { kPlain, kTsan };
 std::string_view Name(Build b);
+std::optional<Build> ParseBuild(std::string_view s);
 
 // A class a variant is expected to show under the default fuzz, with the
 // rate at which it was measured (fraction of runs, 0..1].

@@ -137,11 +137,11 @@ TEST(ControlledCampaign, ExamplesCarryScheduleReplayDeterminismAndShrinking) {
   ASSERT_EQ(reports.size(), 1u);
   const TargetReport& t = reports[0];
   // Seeds 100..107: 101, 103, 105, 107 deadlock; 100 and 104 fail with bad-exit.
-  EXPECT_EQ(t.classes.at("deadlock"), 4u);
-  EXPECT_EQ(t.classes.at("bad-exit"), 2u);
-  EXPECT_EQ(t.classes.count("timeout"), 0u);
+  EXPECT_EQ(t.classes.at(FailureClass::kDeadlock), 4u);
+  EXPECT_EQ(t.classes.at(FailureClass::kBadExit), 2u);
+  EXPECT_EQ(t.classes.count(FailureClass::kTimeout), 0u);
 
-  const Example& bad = t.examples.at("bad-exit");
+  const Example& bad = t.examples.at(FailureClass::kBadExit);
   EXPECT_EQ(bad.seed, 100u);
   EXPECT_EQ(bad.original_schedule, "s1-400-0000000000000abc-3t1.4t2.2t1");
   EXPECT_EQ(bad.original_preemptions, 3u);
@@ -161,7 +161,7 @@ TEST(ControlledCampaign, ExamplesCarryScheduleReplayDeterminismAndShrinking) {
   EXPECT_GT(*bad.shrink_probes, 0u);
   EXPECT_LE(*bad.shrink_probes, kDefaultShrinkRuns);
 
-  const Example& dl = t.examples.at("deadlock");
+  const Example& dl = t.examples.at(FailureClass::kDeadlock);
   EXPECT_EQ(dl.seed, 101u);
   EXPECT_EQ(dl.original_schedule, "s1-400-0000000000000abc-5t1");
   // The model deadlocks by seed whatever the schedule: shrinks to no deviation.
@@ -188,7 +188,7 @@ TEST(ControlledCampaign, ReproducedIsFalseWhenAReplayDiffers) {
   o.shrink_runs = 0;
   Campaign c(fake, o, {PathTarget()});
   const auto reports = c.Run();
-  const Example& dl = reports[0].examples.at("deadlock");
+  const Example& dl = reports[0].examples.at(FailureClass::kDeadlock);
   ASSERT_TRUE(dl.reproduced);
   EXPECT_FALSE(*dl.reproduced);
   EXPECT_EQ(dl.schedule, dl.original_schedule);  // no shrinking

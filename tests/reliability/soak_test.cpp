@@ -76,7 +76,9 @@ TEST(Soak, HundredThousandRunsGrowNeitherDescriptorsNorMemoryNorZombies) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ASSERT_EQ(reports.size(), 1u);
     EXPECT_EQ(reports[0].runs, chunk);
-    EXPECT_EQ(reports[0].classes.count("ok") ? reports[0].classes.at("ok") : 0, chunk)
+    EXPECT_EQ(
+        reports[0].classes.count(FailureClass::kOk) ? reports[0].classes.at(FailureClass::kOk) : 0,
+        chunk)
         << "every run of the tiny specimen is ok";
     EXPECT_EQ(reports[0].harness_errors, 0u);
     samples.push_back(Measure((c + 1) * chunk, static_cast<double>(chunk) / secs));

@@ -93,7 +93,7 @@ RC_GTEST_PROP(TargetAggregator, CountsEveryRunOnceAndFailuresAsNonOk, ()) {
   const TargetReport r = agg.Snapshot();
   RC_ASSERT(r.runs == n);
   RC_ASSERT(r.failed_runs == failures);
-  const std::uint64_t ok = r.classes.count("ok") ? r.classes.at("ok") : 0;
+  const std::uint64_t ok = r.classes.count(FailureClass::kOk) ? r.classes.at(FailureClass::kOk) : 0;
   RC_ASSERT(ok + failures == n);
 }
 

@@ -41,8 +41,8 @@ inline Report FixtureReport() {
   }
   TargetReport& evil = r->targets.back();
   const std::string bad = "bad \xff\xfe bytes \xc3\x28 and a cut \xe2\x82";
-  evil.examples["torn-line"].excerpt.push_back("      6 | " + bad);
-  evil.examples["torn-line"].divergence->actual += bad;
+  evil.examples[FailureClass::kTornLine].excerpt.push_back(ExcerptLine{6, false, bad});
+  evil.examples[FailureClass::kTornLine].divergence->actual += bad;
   evil.sanitizer_reports[0].text.push_back(bad);
   evil.notes.push_back(bad);
   return *r;

@@ -168,11 +168,11 @@ TEST(SarifReport, HasAResultPerSanitizerReportAndPerOtherFailingClass) {
   const auto& run = log["runs"][0];
   std::size_t expected = 0;
   for (const TargetReport& t : r.targets) {
-    std::set<std::string> by_report;
+    std::set<FailureClass> by_report;
     for (const SanitizerSummary& s : t.sanitizer_reports) by_report.insert(s.cls);
     expected += t.sanitizer_reports.size();
     for (const auto& [cls, n] : t.classes)
-      if (cls != "ok" && n > 0 && !by_report.count(cls)) ++expected;
+      if (cls != FailureClass::kOk && n > 0 && !by_report.count(cls)) ++expected;
   }
   ASSERT_EQ(run["results"].size(), expected);
   std::set<std::string> fingerprints;
@@ -233,13 +233,13 @@ TEST(JunitReport, OneSuitePerBuildOneCasePerTargetAFailurePerUnexpectedClass) {
   const Report r = FixtureReport();
   const std::string xml = MakeJunitRenderer()->Render(r);
   std::set<std::string> builds;
-  for (const TargetReport& t : r.targets) builds.insert(t.build);
+  for (const TargetReport& t : r.targets) builds.insert(std::string(BuildName(t.build)));
   EXPECT_EQ(Count(xml, "<testsuite "), builds.size());
   EXPECT_EQ(Count(xml, "<testcase "), r.targets.size());
   std::size_t failures = 0;
   for (const TargetReport& t : r.targets) {
     for (const auto& [cls, n] : t.classes) failures += IsUnexpected(t, cls) ? 1 : 0;
-    failures += t.expect_checked && t.verdict == "not-reproduced" ? 1 : 0;
+    failures += t.expect_checked && t.verdict == Verdict::kNotReproduced ? 1 : 0;
   }
   EXPECT_EQ(Count(xml, "<failure "), failures);
   EXPECT_NE(xml.find("replay: racelab replay p1s2 --build tsan --seed 1 --fuzz none"),

@@ -11,28 +11,35 @@ namespace {
 Report Sample() {
   Report r;
   r.racelab_version = "0.1.0";
-  r.settings = {200, 2, "sleep:200", 1, 30, "tsan", true, false};
+  r.settings = {200, 2, "sleep:200", 1, 30, BuildChoice::kTsan, true, false};
   TargetReport t;
   t.id = "p1s2";
-  t.build = "tsan";
+  t.build = Build::kTsan;
   t.runs = 200;
   t.failed_runs = 187;
-  t.classes = {{"torn-line", 12}, {"data-race", 187}, {"ok", 13}};
-  t.classes_by_fuzz = {{"sleep:200", {{"data-race", 187}}}};
+  t.classes = {
+      {FailureClass::kTornLine, 12}, {FailureClass::kDataRace, 187}, {FailureClass::kOk, 13}};
+  t.classes_by_fuzz = {{"sleep:200", {{FailureClass::kDataRace, 187}}}};
   Example e;
   e.run = 16;
   e.seed = 17;
   e.fuzz = "sleep:200";
   e.replay = "racelab replay p1s2 --build tsan --seed 17 --fuzz sleep:200";
-  e.classes = {"torn-line", "data-race"};
-  e.excerpt = {">    41 | 820 + 41 = 861861 + 42 = 903"};
+  e.classes = {FailureClass::kTornLine, FailureClass::kDataRace};
+  e.excerpt = {ExcerptLine{41, true, "820 + 41 = 861861 + 42 = 903"}};
   e.divergence = DivergenceInfo{41, "820 + 41 = 861", "820 + 41 = 861861 + 42 = 903", false};
-  t.examples["torn-line"] = e;
-  t.sanitizer_reports.push_back(
-      {"data race", "data-race", "sig", "variants/p1s2.cpp:31", 187, 1, 0, {"WARNING: ..."}});
+  t.examples[FailureClass::kTornLine] = e;
+  t.sanitizer_reports.push_back({"data race",
+                                 FailureClass::kDataRace,
+                                 "sig",
+                                 "variants/p1s2.cpp:31",
+                                 187,
+                                 1,
+                                 0,
+                                 {"WARNING: ..."}});
   t.expect_checked = true;
-  t.expected = {"data-race", "torn-line"};
-  t.verdict = "as-expected";
+  t.expected = {FailureClass::kDataRace, FailureClass::kTornLine};
+  t.verdict = Verdict::kAsExpected;
   r.targets.push_back(t);
   return r;
 }
@@ -63,7 +70,8 @@ TEST(ReportJson, RoundTripsThroughTheReader) {
 
 TEST(ReportJson, ReplacesInvalidUtf8FromProgramOutputInsteadOfFailing) {
   Report r = Sample();
-  r.targets[0].examples["torn-line"].excerpt = {std::string("bad \xff\xfe bytes")};
+  r.targets[0].examples[FailureClass::kTornLine].excerpt = {
+      ExcerptLine{0, false, "bad \xff\xfe bytes"}};
   const std::string text = RenderJson(r);
   EXPECT_NO_THROW((void)nlohmann::json::parse(text));
 }

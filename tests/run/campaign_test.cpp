@@ -42,7 +42,7 @@ TEST(Campaign, GivesRunISeedSPlusIAndDealsFuzzSettingsInTurn) {
   ASSERT_EQ(reports.size(), 1u);
   EXPECT_EQ(reports[0].runs, 10u);
   EXPECT_EQ(reports[0].failed_runs, 0u);
-  EXPECT_EQ(reports[0].classes.at("ok"), 10u);
+  EXPECT_EQ(reports[0].classes.at(FailureClass::kOk), 10u);
   EXPECT_EQ(reports[0].runs_by_fuzz.at("sleep:50"), 5u);
 }
 
@@ -54,9 +54,9 @@ TEST(Campaign, KeepsTheLowestRunAsExampleWithAReplayLine) {
   Campaign c(fake, Options(20, 4), {PathTarget()});
   auto r = c.Run()[0];
   EXPECT_EQ(r.failed_runs, 10u);
-  EXPECT_EQ(r.classes.at("bad-exit"), 10u);
-  ASSERT_EQ(r.examples.count("bad-exit"), 1u);
-  const Example& e = r.examples.at("bad-exit");
+  EXPECT_EQ(r.classes.at(FailureClass::kBadExit), 10u);
+  ASSERT_EQ(r.examples.count(FailureClass::kBadExit), 1u);
+  const Example& e = r.examples.at(FailureClass::kBadExit);
   EXPECT_EQ(e.run, 1u);
   EXPECT_EQ(e.seed, 101u);
   EXPECT_EQ(
@@ -74,9 +74,9 @@ TEST(Campaign, CountsAClassPerRunAndByFuzzSetting) {
   });
   Campaign c(fake, Options(8, 2), {PathTarget()});
   auto r = c.Run()[0];
-  EXPECT_EQ(r.classes.at("crash"), 4u);
-  EXPECT_EQ(r.classes_by_fuzz.at("sleep:50").at("crash"), 4u);
-  EXPECT_EQ(r.classes_by_fuzz.at("none").count("crash"), 0u);
+  EXPECT_EQ(r.classes.at(FailureClass::kCrash), 4u);
+  EXPECT_EQ(r.classes_by_fuzz.at("sleep:50").at(FailureClass::kCrash), 4u);
+  EXPECT_EQ(r.classes_by_fuzz.at("none").count(FailureClass::kCrash), 0u);
 }
 
 TEST(Campaign, UntilFailStopsATargetAfterItsFirstFailure) {

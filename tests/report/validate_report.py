@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""Validates racelab JSON reports against docs/schema/racelab.report-1.schema.json with
+python3-jsonschema: `validate_report.py SCHEMA FILE...`; exit 0 when every file is valid,
+1 when one is not, 2 when the validator is missing (never a silent pass)."""
+import json
+import sys
+
+try:
+    import jsonschema
+except ImportError:
+    print("python3-jsonschema is not installed: ci/setup.sh installs it", file=sys.stderr)
+    sys.exit(2)
+
+schema = json.load(open(sys.argv[1], encoding="utf-8"))
+validator_class = jsonschema.validators.validator_for(schema)
+validator_class.check_schema(schema)
+validator = validator_class(schema)
+invalid = 0
+for path in sys.argv[2:]:
+    report = json.load(open(path, encoding="utf-8"))
+    errors = sorted(validator.iter_errors(report), key=lambda e: list(e.path))
+    if not errors:
+        print(f"{path}: valid racelab.report/1")
+        continue
+    invalid += 1
+    print(f"{path}: NOT valid racelab.report/1")
+    for e in errors[:20]:
+        print(f"  /{'/'.join(str(p) for p in e.path)}: {e.message}")
+sys.exit(0 if invalid == 0 else 1)
