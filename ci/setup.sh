@@ -11,6 +11,7 @@ packages=(
   chromium fonts-dejavu-core  # the HTML report test opens the page in headless Chromium
   clang-format
   bc time               # bench/ scripts
+  dpkg-dev file lintian # cpack -G DEB (dpkg-shlibdeps, file) and the package check
 )
 missing=()
 for p in "${packages[@]}"; do
