@@ -100,6 +100,12 @@ TEST(FuzzSettingParse, RejectsAnythingElseNamingTheTextOnOneLine) {
   EXPECT_NE(FuzzSetting::Parse("sleep:10000001").error.find("0 to 10000000"), std::string::npos);
 }
 
+TEST(FuzzSettingParse, AcceptsLeadingZerosAndPrintsTheCanonicalSpelling) {
+  EXPECT_EQ(*FuzzSetting::Parse("sleep:007").setting, Sleep(7));
+  EXPECT_EQ(FuzzSetting::Parse("sleep:007").setting->ToString(), "sleep:7");
+  EXPECT_EQ(FuzzSetting::Parse("pct:03:0100").setting->ToString(), "pct:3:100");
+}
+
 TEST(Quoted, EscapesWhatWouldBreakTheLine) {
   EXPECT_EQ(Quoted("pct:3"), "'pct:3'");
   EXPECT_EQ(Quoted(std::string("a\nb\\\x01\xff", 6)), "'a\\x0ab\\x5c\\x01\\xff'");
