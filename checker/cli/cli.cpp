@@ -13,6 +13,7 @@
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -23,12 +24,14 @@
 #include "controlled/replay.hpp"
 #include "controlled/shrink.hpp"
 #include "report/expectations.hpp"
+#include "report/merge.hpp"
 #include "report/renderer.hpp"
 #include "report/report_json.hpp"
 #include "run/campaign.hpp"
 #include "run/child_env.hpp"
 #include "run/manifest.hpp"
 #include "run/posix_process.hpp"
+#include "run/shard.hpp"
 #include "run/signal_watch.hpp"
 #include "util/file_util.hpp"
 #include "util/fuzz_setting.hpp"
@@ -59,6 +62,7 @@ commands:
   run [TARGET...]           run targets many times in parallel and classify every failure
   replay TARGET --seed S    run one run again, exactly as a report's replay line says
   report FILE.json          render a saved JSON report (text, json, junit, html, sarif, markdown)
+  merge SHARD.json...       merge the reports of a campaign's shards (run --shard K/N) into one
   bench [EXPERIMENT]        measure: timing, scaling, detection, throughput or all
 
 A TARGET is a manifest id (see `racelab list`), `all` (every correctness
@@ -450,6 +454,35 @@ int CmdList(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+// What makes this campaign this campaign: for `racelab merge` to recognise its shards.
+CampaignIdentity IdentityOf(const ReportSettings& s, double shrink_seconds,
+                            const std::vector<Target>& targets,
+                            const std::vector<std::vector<FuzzSetting>>& fuzz) {
+  CampaignIdentity c;
+  c.racelab_version = RACELAB_VERSION;
+  c.runs = s.runs;
+  c.seed = s.seed;
+  c.fuzz = s.fuzz;
+  c.timeout_s = s.timeout_s;
+  c.build = s.build;
+  c.expect = s.expect;
+  c.until_fail = s.until_fail;
+  c.shrink_seconds = shrink_seconds;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const Target& t = targets[i];
+    CampaignTarget ct;
+    ct.id = t.id;
+    ct.build = t.BuildName();
+    ct.binary = FileFingerprint(t.executable);
+    ct.oracle = std::string(Name(t.oracle));
+    ct.iterations = t.iterations;
+    ct.threads = t.threads;
+    ct.fuzz = JoinFuzzList(i < fuzz.size() ? fuzz[i] : std::vector<FuzzSetting>{});
+    c.targets.push_back(std::move(ct));
+  }
+  return c;
+}
+
 int CmdRun(const std::vector<std::string>& args) {
   po::options_description d(
       "racelab run [TARGET...]: run each target many times in parallel under schedule fuzzing\n"
@@ -478,7 +511,13 @@ int CmdRun(const std::vector<std::string>& args) {
       "no-progress", po::bool_switch(), "no live progress line on stderr")(
       "shrink-seconds", po::value<std::string>()->default_value("5")->value_name("N"),
       "controlled runs: time to shrink the schedule of each failing class's first run to "
-      "fewer preemptions (0 = no shrinking)");
+      "fewer preemptions (0 = no shrinking)")(
+      "shard", po::value<std::string>()->value_name("K/N|auto"),
+      "run only the runs i with i mod N = K, each with its seed and fuzz setting of the whole "
+      "campaign, and write a shard report for `racelab merge`; auto: K and N from a Slurm job "
+      "array or a Kubernetes Indexed Job (docs/scale-out.md)")(
+      "shards", po::value<std::string>()->value_name("N"),
+      "the number of shards, for --shard auto in a Kubernetes Indexed Job (its completions)");
   AddRunSetupOptions(d, "both");
   po::positional_options_description pos;
   pos.add("target", -1);
@@ -514,6 +553,17 @@ int CmdRun(const std::vector<std::string>& args) {
           "--shrink-seconds: expected a number of seconds from 0 to 86400, got '{}'", text));
     o.shrink_seconds = v;
   }
+  if (vm.count("shards") && !vm.count("shard")) throw Usage("--shards: only with --shard");
+  if (vm.count("shard")) {
+    std::optional<std::uint64_t> shards;
+    if (vm.count("shards"))
+      shards = ParseCount("--shards", vm["shards"].as<std::string>(), 1, kMaxShards);
+    auto shard = ParseShard(vm["shard"].as<std::string>(), shards, [](const char* name) {
+      return static_cast<const char*>(std::getenv(name));
+    });
+    if (!shard) throw Usage(shard.error().what);
+    o.shard = *shard;
+  }
   std::vector<Target> targets = ResolveTargets(words, m, loc, vm);
   const std::vector<OutputSpec> outputs = PlanOutputs(args);
 
@@ -545,6 +595,14 @@ int CmdRun(const std::vector<std::string>& args) {
   if (report.settings.expect)
     for (std::size_t i = 0; i < targets.size(); ++i)
       ApplyExpectations(report.targets[i], targets[i].variant, targets[i].build);
+  report.campaign = IdentityOf(report.settings, o.shrink_seconds, targets, campaign.fuzz());
+  if (vm.count("shard")) {
+    ShardCoverage c;
+    c.count = o.shard.count;
+    c.indices = {o.shard.index};
+    if (std::string host = HostName(); !host.empty()) c.hosts = {host};
+    report.shards = c;
+  }
 
   const bool written = WriteOutputs(report, outputs);
   if (signal_seen != 0) {
@@ -637,6 +695,43 @@ int CmdReport(const std::vector<std::string>& args) {
   return WriteOutputs(*report, outputs) ? kExitOk : kExitInternal;
 }
 
+int CmdMerge(const std::vector<std::string>& args) {
+  po::options_description d(
+      "racelab merge SHARD.json...: merge the JSON reports of a campaign's shards (racelab run\n"
+      "--shard K/N) into the report of the whole campaign (docs/scale-out.md)\n\noptions");
+  d.add_options()("help,h", "this help")(
+      "file", po::value<std::vector<std::string>>()->value_name("SHARD.json"),
+      "the shard reports (positional)")(
+      "allow-partial", po::bool_switch(),
+      "merge even when some shards are missing; the report names them and is marked partial")(
+      "format", po::value<std::vector<std::string>>()->value_name("F"),
+      "text (default), json, junit, html, sarif or markdown; may be repeated, each paired in order "
+      "with an --out")("out", po::value<std::vector<std::string>>()->value_name("FILE"),
+                       "write the matching --format to FILE (atomically) instead of stdout");
+  po::positional_options_description pos;
+  pos.add("file", -1);
+  if (WantsHelp(args)) {
+    std::cout << d << "\n";
+    return kExitOk;
+  }
+  auto vm = Parse(args, d, pos);
+  if (!vm.count("file")) throw Usage("merge: at least one SHARD.json is required");
+  const std::vector<OutputSpec> outputs = PlanOutputs(args);
+  std::vector<ShardFile> files;
+  for (const std::string& path : vm["file"].as<std::vector<std::string>>()) {
+    if (path.empty()) throw Usage("merge: an empty file name");
+    auto text = ReadTextFile(path, 1u << 30);
+    if (!text) throw Usage(text.error().what);
+    auto report = ParseReportJson(*text, path);
+    if (!report) throw Usage(report.error().what);
+    files.push_back({path, std::move(report).value()});
+  }
+  auto merged = MergeShardFiles(files, vm["allow-partial"].as<bool>());
+  if (!merged) throw Usage(merged.error().what);
+  if (!WriteOutputs(*merged, outputs) || HasHarnessErrors(*merged)) return kExitInternal;
+  return HasFailures(*merged) ? kExitFailures : kExitOk;
+}
+
 }  // namespace
 
 int Main(const std::vector<std::string>& args) {
@@ -659,9 +754,10 @@ int Main(const std::vector<std::string>& args) {
     if (cmd == "run") return CmdRun(rest);
     if (cmd == "replay") return CmdReplay(rest);
     if (cmd == "report") return CmdReport(rest);
+    if (cmd == "merge") return CmdMerge(rest);
     if (cmd == "bench") return CmdBench(rest);
     throw Usage(fmt::format(
-        "unknown command '{}' (use list, run, replay, report or bench; see --help)", cmd));
+        "unknown command '{}' (use list, run, replay, report, merge or bench; see --help)", cmd));
   } catch (const Usage& e) {
     std::cerr << "racelab: " << OneLine(e.what()) << "\n";
     return kExitUsage;

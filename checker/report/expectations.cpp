@@ -10,16 +10,28 @@
 namespace racelab {
 
 void ApplyExpectations(TargetReport& r, const Variant* variant, const std::optional<Build>& build) {
-  r.expect_checked = true;
-  r.expected.clear();
-  std::vector<ExpectedClass> expected;
-  std::vector<FailureClass> tolerated;
+  r.expected_rates.clear();
+  r.tolerated.clear();
   if (variant != nullptr && build) {
     if (auto it = variant->expected.find(*build); it != variant->expected.end())
-      expected = it->second;
+      for (const ExpectedClass& e : it->second)
+        r.expected_rates.push_back({std::string(Name(e.cls)), e.rate, e.measured_runs});
     if (auto it = variant->tolerated.find(*build); it != variant->tolerated.end())
-      tolerated = it->second;
+      for (FailureClass c : it->second) r.tolerated.emplace_back(Name(c));
   }
+  JudgeExpectations(r);
+}
+
+void JudgeExpectations(TargetReport& r) {
+  r.expect_checked = true;
+  r.expected.clear();
+  r.notes.clear();
+  std::vector<ExpectedClass> expected;
+  std::vector<FailureClass> tolerated;
+  for (const ExpectedRate& e : r.expected_rates)
+    if (auto c = ParseFailureClass(e.cls)) expected.push_back({*c, e.rate, e.measured_runs});
+  for (const std::string& t : r.tolerated)
+    if (auto c = ParseFailureClass(t)) tolerated.push_back(*c);
   for (const ExpectedClass& e : expected) r.expected.emplace_back(Name(e.cls));
 
   bool unexpected = false;

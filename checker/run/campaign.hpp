@@ -15,6 +15,7 @@
 #include "report/aggregate.hpp"
 #include "report/report.hpp"
 #include "run/process.hpp"
+#include "run/shard.hpp"
 #include "run/target.hpp"
 #include "util/fuzz_setting.hpp"
 
@@ -27,7 +28,10 @@ struct CampaignOptions {
   std::uint64_t seed = 1;
   std::chrono::milliseconds timeout{30000};
   std::size_t output_cap = 16u << 20;
-  bool until_fail = false;  // stop a target after its first failing run
+  bool until_fail = false;  // stop a target after its first failing run (in this shard)
+  // Run only the campaign's runs i with i mod count = index (docs/scale-out.md); every
+  // run keeps the seed and fuzz setting it has in the whole campaign.
+  Shard shard;
   std::vector<std::string> base_env;
   std::string suppressions_file;
   SanitizerOptions sanitizer;
@@ -59,7 +63,8 @@ ProcessSpec MakeSpec(const Target& t, const CampaignOptions& o, const FuzzSettin
 
 // The settings target t runs with: each `pct:D` without K becomes `pct:D:K`, K the
 // steps of one `random` run with the campaign's first seed (1000 when that run
-// reports none), so every run is a function of its seed. One run at most.
+// reports none), so every run is a function of its seed. One run at most. K depends
+// on the campaign (target, seed), never on the shard: every shard calibrates alike.
 std::vector<FuzzSetting> CalibrateFuzz(ProcessRunner& runner, const Target& t,
                                        const CampaignOptions& o);
 
@@ -84,6 +89,8 @@ class Campaign {
   void Cancel();
   bool cancelled() const { return cancelled_.load(); }
   Progress progress() const;
+  // Per target, the fuzz settings its runs used (pct:D calibrated to pct:D:K); set by Run().
+  const std::vector<std::vector<FuzzSetting>>& fuzz() const { return fuzz_; }
 
  private:
   void Worker();
