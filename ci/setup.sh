@@ -18,7 +18,7 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-# The report tests install their schemas and validator with npm (tests/render/tools). An image
+# The report tests install their schemas and validator with npm (tests/report/tools). An image
 # may bring node and npm in one package of its own; only when npm is absent take Debian's.
 command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then

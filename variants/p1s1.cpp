@@ -1,7 +1,7 @@
 // p1s1 (Problem 1 / Solution 1): one thread, N calls of the step. Seed verdict: correct.
 #include <cstdint>
 
-#include "support/racelab_variant.hpp"
+#include "racelab/rl.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "support/racelab_variant.hpp"
+#include "racelab/rl.hpp"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "support/racelab_variant.hpp"
+#include "racelab/rl.hpp"
 
 namespace {
 

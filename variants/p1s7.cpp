@@ -1,7 +1,7 @@
 // p1s7 (P1 / Solution 7): p1s1 with N = 100000, timed. Seed verdict: about 0.3 s in Python.
 #include <cstdint>
 
-#include "support/racelab_variant.hpp"
+#include "racelab/rl.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 // The integral of 4/(1+x^2) over [0, 1] is pi; the midpoint rule over n rectangles.
 #include <cstdint>
 
-#include "support/racelab_variant.hpp"
+#include "racelab/rl.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "support/racelab_variant.hpp"
+#include "racelab/rl.hpp"
 
 namespace {
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "judge/oracle.hpp"
+#include "protocol/env.hpp"
 #include "report/report_view.hpp"
 #include "util/text_util.hpp"
 
@@ -18,7 +19,8 @@ ReplayResult Replay(ProcessRunner& runner, const Target& t, const CampaignOption
   r.fuzz = f;
   r.seed = seed;
   r.schedule = schedule;
-  r.process = runner.Run(MakeSpec(t, o, f, seed, schedule, schedule.empty() ? "" : "exact"));
+  r.process = runner.Run(MakeSpec(
+      t, o, f, seed, schedule, schedule.empty() ? "" : std::string(protocol::kScheduleModeExact)));
   r.verdict = Classify(r.process, t, o.sanitizer);
   if (t.oracle == OracleKind::kSumSequence) r.expected_output = ExpectedSumSequence(t.iterations);
   return r;
@@ -206,7 +208,7 @@ std::string RenderReplay(const ReplayResult& r, bool color) {
   out += fmt::format(", {:.3f} s, {} line{} of output\n", static_cast<double>(p.wall.count()) / 1e6,
                      lines, lines == 1 ? "" : "s");
   // Controlled scheduling: what the run's trailer says (docs/scheduling.md).
-  const SchedTrailer& st = r.verdict.sched;
+  const protocol::SchedTrailer& st = r.verdict.sched;
   if (st.diverged) out += paint(kRed, TerminalSafe(st.DivergedText())) + "\n";
   if (st.present) {
     if (!st.schedule.empty()) out += "schedule " + TerminalSafe(st.schedule);
@@ -268,7 +270,7 @@ std::string RenderReplay(const ReplayResult& r, bool color) {
              (s.location.empty() ? "(no source frame)" : TerminalSafe(s.location)) + "\n";
       for (const std::string& l : PrintableLines(s.text, 1000)) out += TerminalSafe(l) + "\n";
     }
-  } else if (const std::string err = StripSchedLines(p.err); !err.empty()) {
+  } else if (const std::string err = protocol::StripSchedLines(p.err); !err.empty()) {
     out += "\n--- stderr ---\n";
     for (const std::string& l : PrintableLines(err, 100)) out += TerminalSafe(l) + "\n";
   }

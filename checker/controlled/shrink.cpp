@@ -1,7 +1,8 @@
 // Greedy schedule shrinking: remove deviations, then move them earlier.
 #include "controlled/shrink.hpp"
 
-#include <support/schedule.hpp>
+#include "protocol/env.hpp"
+#include "protocol/schedule.hpp"
 
 #include "judge/classify.hpp"
 #include "report/aggregate.hpp"
@@ -9,7 +10,7 @@
 namespace racelab {
 namespace {
 
-using rl::sched::Schedule;
+using protocol::Schedule;
 
 bool TimeLeft(std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* cancelled) {
   if (cancelled != nullptr && cancelled->load()) return false;
@@ -33,7 +34,7 @@ bool Simpler(const Schedule& next, const Schedule& cur) {
 }  // namespace
 
 bool IsValidSchedule(const std::string& schedule) {
-  return rl::sched::Decode(schedule).has_value();
+  return protocol::DecodeSchedule(schedule).has_value();
 }
 
 ShrinkResult ShrinkSchedule(const std::string& original, FailureClass cls, const ProbeFn& probe,
@@ -41,16 +42,16 @@ ShrinkResult ShrinkSchedule(const std::string& original, FailureClass cls, const
                             const std::atomic<bool>* cancelled) {
   ShrinkResult res;
   res.schedule = original;
-  std::optional<Schedule> decoded = rl::sched::Decode(original);
+  std::optional<Schedule> decoded = protocol::DecodeSchedule(original);
   if (!decoded) return res;
   Schedule cur = *decoded;
 
   // Runs candidate `c` in guide mode; on success `cur` becomes what the run executed.
   auto attempt = [&](const Schedule& c) {
     ++res.attempts;
-    const ScheduleProbe p = probe(rl::sched::Encode(c), ScheduleMode::kGuide);
+    const ScheduleProbe p = probe(protocol::EncodeSchedule(c), ScheduleMode::kGuide);
     if (!p.ran || !p.classes.Has(cls)) return false;
-    std::optional<Schedule> executed = rl::sched::Decode(p.sched.schedule);
+    std::optional<Schedule> executed = protocol::DecodeSchedule(p.sched.schedule);
     // A run without a readable trailer: continue from the candidate itself.
     const Schedule next = executed ? *executed : c;
     if (!Simpler(next, cur)) return false;
@@ -98,7 +99,7 @@ ShrinkResult ShrinkSchedule(const std::string& original, FailureClass cls, const
   res.out_of_time = !TimeLeft(deadline, cancelled);
   if (cancelled != nullptr && cancelled->load()) return res;
 
-  const std::string shrunk = rl::sched::Encode(cur);
+  const std::string shrunk = protocol::EncodeSchedule(cur);
   const ScheduleProbe fin = probe(shrunk, ScheduleMode::kExact);
   if (fin.ran && fin.classes.Has(cls) && !fin.sched.diverged) {
     res.verified = true;
@@ -113,7 +114,9 @@ ProbeFn MakeScheduleProbe(ProcessRunner& runner, const Target& t, const Campaign
                           const FuzzSetting& f, std::uint64_t seed) {
   return [&runner, t, o, f, seed](const std::string& schedule, ScheduleMode mode) {
     const ProcessResult pr = runner.Run(
-        MakeSpec(t, o, f, seed, schedule, mode == ScheduleMode::kExact ? "exact" : "guide"));
+        MakeSpec(t, o, f, seed, schedule,
+                 std::string(mode == ScheduleMode::kExact ? protocol::kScheduleModeExact
+                                                          : protocol::kScheduleModeGuide)));
     ScheduleProbe p;
     const RunVerdict v = Classify(pr, t, o.sanitizer);
     if (v.harness_error) return p;

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "judge/failure_class.hpp"
-#include "judge/sched_trailer.hpp"
+#include "protocol/trailer.hpp"
 #include "report/report.hpp"
 #include "run/campaign.hpp"
 
@@ -19,7 +19,7 @@ namespace racelab {
 struct ScheduleProbe {
   bool ran = false;  // false: racelab could not carry it out (spawn failure, cancelled)
   ClassSet classes;
-  SchedTrailer sched;             // its trailer; sched.schedule is what it executed
+  protocol::SchedTrailer sched;   // its trailer; sched.schedule is what it executed
   std::uint64_t stdout_hash = 0;  // StdoutFingerprint of its stdout
   // For a report's example: the run's lines around its first divergence.
   std::vector<std::string> excerpt;
@@ -34,7 +34,7 @@ struct ShrinkResult {
   // The final exact replay of `schedule` (its preemption lines and counts);
   // verified == false when it did not show the class: then schedule is the original.
   bool verified = false;
-  SchedTrailer final_run;
+  protocol::SchedTrailer final_run;
   ScheduleProbe final_probe;   // the whole final exact replay
   std::uint64_t attempts = 0;  // guide-mode runs
   std::uint64_t accepted = 0;
@@ -56,7 +56,7 @@ ShrinkResult ShrinkSchedule(const std::string& original, FailureClass cls, const
 ProbeFn MakeScheduleProbe(ProcessRunner& runner, const Target& t, const CampaignOptions& o,
                           const FuzzSetting& f, std::uint64_t seed);
 
-// Whether a schedule string is well-formed (rl::sched::Decode accepts it).
+// Whether a schedule string is well-formed (protocol::DecodeSchedule accepts it).
 bool IsValidSchedule(const std::string& schedule);
 
 }  // namespace racelab

@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "protocol/exit_status.hpp"
+
 namespace racelab {
 
 std::string Printable(std::string_view s) {
@@ -90,9 +92,10 @@ RunVerdict Classify(const ProcessResult& r, const Target& t, const SanitizerOpti
 
   // The trailer is racelab's protocol, not the program's stderr: the
   // sanitizer parser never sees it.
-  v.sched = ParseSchedTrailer(r.err);
-  SanitizerScan scan = v.sched.present ? ScanSanitizerOutput(StripSchedLines(r.err), sopts)
-                                       : ScanSanitizerOutput(r.err, sopts);
+  v.sched = protocol::ParseSchedTrailer(r.err);
+  SanitizerScan scan = v.sched.present
+                           ? ScanSanitizerOutput(protocol::StripSchedLines(r.err), sopts)
+                           : ScanSanitizerOutput(r.err, sopts);
   v.classes.Merge(scan.classes);
   v.reports = std::move(scan.reports);
   // Kinds and function names come from the program's stderr and can be
@@ -127,8 +130,8 @@ RunVerdict Classify(const ProcessResult& r, const Target& t, const SanitizerOpti
     // scheduler's 86 and 87 are explained by their trailer lines.
     bool explained = !v.reports.empty() || v.classes.Has(FailureClass::kSanitizerFatal) ||
                      v.classes.Has(FailureClass::kCrash) ||
-                     (r.exit_code == kDeadlockExitStatus && v.sched.deadlock) ||
-                     (r.exit_code == kStepLimitExitStatus && v.sched.step_limit);
+                     (r.exit_code == protocol::kDeadlockExitStatus && v.sched.deadlock) ||
+                     (r.exit_code == protocol::kStepLimitExitStatus && v.sched.step_limit);
     if (!explained) v.classes.Add(FailureClass::kBadExit);
   }
   v.classes = v.classes.Finalized();

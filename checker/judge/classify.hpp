@@ -8,7 +8,7 @@
 #include "judge/failure_class.hpp"
 #include "judge/oracle.hpp"
 #include "judge/sanitizer_report.hpp"
-#include "judge/sched_trailer.hpp"
+#include "protocol/trailer.hpp"
 #include "run/process.hpp"
 #include "run/target.hpp"
 
@@ -19,7 +19,7 @@ struct RunVerdict {
   std::optional<Divergence> divergence;
   std::vector<SanitizerReport> reports;
   // The `racelab-sched: ` trailer of a controlled run (present == false otherwise).
-  SchedTrailer sched;
+  protocol::SchedTrailer sched;
   // racelab could not carry the run out (spawn failure): not the program's
   // fault, and not counted as a run of it.
   bool harness_error = false;

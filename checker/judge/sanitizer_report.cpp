@@ -669,6 +669,7 @@ std::vector<std::string> DefaultForeignPathMarkers() {
       "/compiler-rt/",        // LLVM's sanitizer runtime
       "/sanitizer_common/",   // either runtime
       "/variants/support/",   // racelab's specimen support library (fuzz points, timing)
+      "/include/racelab/",    // its public headers, in the source tree or installed
   };
 }
 

@@ -40,7 +40,7 @@ std::vector<std::string> ExampleExcerpt(const RunVerdict& v, const ProcessResult
     return ExcerptAround(p.out, v.divergence->line, kExcerptRadius);
   if (!v.reports.empty()) return PrintableLines(v.reports.front().text, 12);
   // The scheduler's trailer is shown by the example's own fields.
-  const std::string err = StripSchedLines(p.err);
+  const std::string err = protocol::StripSchedLines(p.err);
   if (!err.empty()) return Tail(err, 6);
   return Tail(p.out, 6);
 }
@@ -150,6 +150,7 @@ void TargetAggregator::Add(const RunInfo& run, const RunVerdict& v) {
     e.run = run.index;
     e.seed = run.seed;
     e.fuzz = run.fuzz;
+    if (run.setting != nullptr) e.setting = *run.setting;
     e.replay = run.replay;
     e.classes = names;
     e.excerpt = excerpt;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "judge/failure_class.hpp"
+#include "protocol/fuzz_setting.hpp"
 
 namespace racelab {
 
@@ -27,6 +28,9 @@ struct Example {
   std::uint64_t run = 0;  // run index within its target
   std::uint64_t seed = 0;
   std::string fuzz;
+  // Not reported: the run's setting as a value, for the follow-up replays (unset in a
+  // report read back from JSON).
+  std::optional<protocol::FuzzSetting> setting;
   std::string replay;                // the exact command that replays this run
   std::vector<std::string> classes;  // every class of that run
   std::vector<std::string> excerpt;  // lines around the first divergence

@@ -77,8 +77,9 @@ std::vector<FuzzSetting> CalibrateFuzz(ProcessRunner& runner, const Target& t,
     if (!k) {
       const ProcessResult pr =
           runner.Run(MakeSpec(t, o, FuzzSetting{FuzzSetting::Mode::kRandom, 0}, o.seed));
-      const SchedTrailer tr = ParseSchedTrailer(pr.err);
-      k = tr.stats_seen && tr.steps > 0 ? std::min(tr.steps, kMaxPctSteps) : kDefaultPctSteps;
+      const protocol::SchedTrailer tr = protocol::ParseSchedTrailer(pr.err);
+      k = tr.stats_seen && tr.steps > 0 ? std::min(tr.steps, protocol::kMaxPctSteps)
+                                        : protocol::kDefaultPctSteps;
     }
     f.k = *k;
   }
@@ -173,7 +174,7 @@ std::vector<TargetReport> Campaign::Run() {
     for (const auto& a : aggregators_) out.push_back(a->Snapshot());
   }
   if (!cancelled_.load())
-    FollowUpControlledExamples(runner_, options_, targets_, fuzz_, out, &cancelled_,
+    FollowUpControlledExamples(runner_, options_, targets_, out, &cancelled_,
                                [this](const std::string& what) {
                                  std::lock_guard<std::mutex> lock(mu_);
                                  progress_.current = what;
@@ -181,20 +182,8 @@ std::vector<TargetReport> Campaign::Run() {
   return out;
 }
 
-namespace {
-
-// The setting named by an example's fuzz text, among the target's.
-const FuzzSetting* SettingOf(const std::vector<FuzzSetting>& mix, const std::string& name) {
-  for (const FuzzSetting& f : mix)
-    if (f.ToString() == name) return &f;
-  return nullptr;
-}
-
-}  // namespace
-
 void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
                                 const std::vector<Target>& targets,
-                                const std::vector<std::vector<FuzzSetting>>& fuzz,
                                 std::vector<TargetReport>& reports,
                                 const std::atomic<bool>* cancelled,
                                 const std::function<void(const std::string&)>& status) {
@@ -239,9 +228,7 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
                     : r.examples.find(task.cls);
       if (it == r.examples.end()) continue;
       const Example& e = it->second;
-      FuzzSetting f;
-      if (task.target < fuzz.size())
-        if (const FuzzSetting* s = SettingOf(fuzz[task.target], e.fuzz)) f = *s;
+      const FuzzSetting f = e.setting.value_or(FuzzSetting{});
       if (status)
         status(fmt::format("{} {}{}", task.cls.empty() ? "replaying" : "shrinking", t.Label(),
                            task.cls.empty() ? "" : " " + task.cls));

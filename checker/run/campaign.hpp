@@ -71,10 +71,10 @@ std::vector<FuzzSetting> CalibrateFuzz(ProcessRunner& runner, const Target& t,
 // After the runs of a controlled campaign: each first failure per class is
 // replayed twice from its schedule (Example::reproduced) and its schedule shrunk
 // (options.shrink_seconds per class), `jobs` at a time. Updates `reports`
-// (parallel to `targets`). `cancelled` stops it early.
+// (parallel to `targets`); each replay runs with its example's own setting
+// (Example::setting). `cancelled` stops it early.
 void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
                                 const std::vector<Target>& targets,
-                                const std::vector<std::vector<FuzzSetting>>& fuzz,
                                 std::vector<TargetReport>& reports,
                                 const std::atomic<bool>* cancelled = nullptr,
                                 const std::function<void(const std::string&)>& status = {});

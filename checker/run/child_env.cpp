@@ -1,7 +1,7 @@
 // Builds each child's environment explicitly; nothing passes through a shell.
 #include "run/child_env.hpp"
 
-#include <fmt/core.h>
+#include "protocol/env.hpp"
 
 #include <utility>
 
@@ -79,20 +79,24 @@ std::vector<std::string> BuildChildEnv(const std::vector<std::string>& base, con
   env.reserve(base.size() + 5);
   std::string user_tsan;
   for (const std::string& kv : base) {
-    if (StartsWith(kv, "RACELAB_")) continue;  // the protocol is racelab's to set
+    if (StartsWith(kv, protocol::kEnvPrefix)) continue;  // the protocol is racelab's to set
     if (StartsWith(kv, "TSAN_OPTIONS=")) {
       user_tsan = kv.substr(13);
       if (tsan) continue;
     }
     env.push_back(kv);
   }
-  if (p.iterations != 0) env.push_back(fmt::format("RACELAB_ITERATIONS={}", p.iterations));
-  if (p.threads != 0) env.push_back(fmt::format("RACELAB_THREADS={}", p.threads));
-  env.push_back("RACELAB_FUZZ=" + p.fuzz.ToString());
-  env.push_back(fmt::format("RACELAB_SEED={}", p.seed));
+  const auto set = [&env](const char* name, const std::string& value) {
+    env.push_back(std::string(name) + "=" + value);
+  };
+  if (p.iterations != 0) set(protocol::kEnvIterations, std::to_string(p.iterations));
+  if (p.threads != 0) set(protocol::kEnvThreads, std::to_string(p.threads));
+  set(protocol::kEnvFuzz, p.fuzz.ToString());
+  set(protocol::kEnvSeed, std::to_string(p.seed));
   if (!p.schedule.empty()) {
-    env.push_back("RACELAB_SCHEDULE=" + p.schedule);
-    env.push_back("RACELAB_SCHEDULE_MODE=" + (p.schedule_mode.empty() ? "exact" : p.schedule_mode));
+    set(protocol::kEnvSchedule, p.schedule);
+    set(protocol::kEnvScheduleMode,
+        p.schedule_mode.empty() ? std::string(protocol::kScheduleModeExact) : p.schedule_mode);
   }
   if (tsan) {
     std::string defaults = RACELAB_TSAN_DEFAULTS;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "../checker/racelab_command.hpp"
+#include "racelab_command.hpp"
 #include "run/child_env.hpp"
 #include "run/posix_process.hpp"
 

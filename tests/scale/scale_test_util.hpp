@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "../checker/racelab_command.hpp"
+#include "racelab_command.hpp"
 
 namespace racelab::testing {
 

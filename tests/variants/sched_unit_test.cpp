@@ -1,5 +1,5 @@
-// Unit tests of controlled scheduling's pure parts: the schedule string, the strategies,
-// and the settings that select them (docs/scheduling.md).
+// Unit tests of controlled scheduling's pure parts: the strategies and the settings that
+// select them (docs/scheduling.md; the protocol's own tests are in tests/protocol).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,99 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "support/racelab_variant.hpp"
-#include "support/schedule.hpp"
+#include "racelab/rl.hpp"
 #include "support/strategy.hpp"
 
 namespace {
-
-using rl::sched::Decode;
-using rl::sched::Deviation;
-using rl::sched::Encode;
-using rl::sched::Schedule;
-
-const Schedule kDocExample{523, 0x9f3a2b1c0d4e5f60ULL, {{12, 3}, {16, 1}, {56, 2}}};
-const std::string kDocString = "s1-523-9f3a2b1c0d4e5f60-12t3.4t1.40t2";
-
-TEST(ScheduleString, EncodesTheDocumentsExample) {
-  EXPECT_EQ(Encode(kDocExample), kDocString);
-  EXPECT_EQ(Encode(Schedule{0, 0, {}}), "s1-0-0000000000000000-");
-  EXPECT_EQ(Encode(Schedule{7, 1, {{7, 0}}}), "s1-7-0000000000000001-7t0");
-}
-
-TEST(ScheduleString, DecodesTheDocumentsExample) {
-  const auto decoded = Decode(kDocString);
-  ASSERT_TRUE(decoded.has_value());
-  EXPECT_EQ(*decoded, kDocExample);
-  const auto empty = Decode("s1-201-0ab78e079261cfff-");
-  ASSERT_TRUE(empty.has_value());
-  EXPECT_EQ(empty->steps, 201U);
-  EXPECT_EQ(empty->hash, 0x0ab78e079261cfffULL);
-  EXPECT_TRUE(empty->deviations.empty());
-}
-
-TEST(ScheduleString, DecodeAcceptsTheExtremes) {
-  const auto big =
-      Decode("s1-18446744073709551615-ffffffffffffffff-18446744073709551615t4294967295");
-  ASSERT_TRUE(big.has_value());
-  EXPECT_EQ(big->steps, UINT64_MAX);
-  EXPECT_EQ(big->deviations, (std::vector<Deviation>{{UINT64_MAX, UINT32_MAX}}));
-}
-
-TEST(ScheduleString, DecodeRejectsAnythingMalformed) {
-  for (const std::string text : {
-           "",
-           "s1",
-           "s1-",
-           "s2-5-0000000000000000-",                     // unknown version
-           "S1-5-0000000000000000-",                     // case
-           "s1-5-0000000000000000",                      // no deviation field
-           "s1--0000000000000000-",                      // no steps
-           "s1-05-0000000000000000-",                    // leading zero
-           "s1-+5-0000000000000000-",                    // sign
-           "s1-5-000000000000000-",                      // 15 hex digits
-           "s1-5-00000000000000000-",                    // 17 hex digits
-           "s1-5-000000000000000A-",                     // uppercase hex
-           "s1-5-000000000000000g-",                     // not hex
-           "s1-5-0000000000000000-.",                    // empty deviation
-           "s1-5-0000000000000000-1t1.",                 // trailing separator
-           "s1-5-0000000000000000-.1t1",                 // leading separator
-           "s1-5-0000000000000000-1t1..1t2",             // empty middle
-           "s1-5-0000000000000000-0t1",                  // zero delta: step 0
-           "s1-5-0000000000000000-1t1.0t2",              // zero delta: not increasing
-           "s1-5-0000000000000000-01t1",                 // leading zero delta
-           "s1-5-0000000000000000-1t01",                 // leading zero thread
-           "s1-5-0000000000000000-1t",                   // no thread
-           "s1-5-0000000000000000-t1",                   // no delta
-           "s1-5-0000000000000000-1x1",                  // wrong letter
-           "s1-5-0000000000000000-1t1-",                 // trailing dash
-           "s1-5-0000000000000000-6t1",                  // deviation after the last step
-           "s1-5-0000000000000000-3t1.3t2",              // deviation after the last step
-           "s1-5-0000000000000000-1t4294967296",         // thread overflow
-           "s1-18446744073709551616-0000000000000000-",  // steps overflow
-           "s1-18446744073709551615-0000000000000000-18446744073709551615t1.1t1",  // step sum
-           " s1-5-0000000000000000-",                                              // spaces
-           "s1-5-0000000000000000- ",
-           "s1-5-0000000000000000-\n",
-       }) {
-    EXPECT_FALSE(Decode(text).has_value()) << "accepted '" << text << "'";
-  }
-}
-
-TEST(ScheduleString, HashStepIsFnv1aOverEachField) {
-  const std::uint64_t a = rl::sched::HashStep(rl::sched::kHashBasis, 1, 2, 3);
-  EXPECT_NE(a, rl::sched::kHashBasis);
-  EXPECT_EQ(a, rl::sched::HashStep(rl::sched::kHashBasis, 1, 2, 3));
-  EXPECT_NE(a, rl::sched::HashStep(rl::sched::kHashBasis, 2, 2, 3));
-  EXPECT_NE(a, rl::sched::HashStep(rl::sched::kHashBasis, 1, 3, 3));
-  EXPECT_NE(a, rl::sched::HashStep(rl::sched::kHashBasis, 1, 2, 4));
-  // FNV-1a 64 of the 12 bytes 01 00 00 00 02 00 00 00 03 00 00 00.
-  std::uint64_t expected = 0xcbf29ce484222325ULL;
-  for (const std::uint8_t byte : {1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0}) {
-    expected = (expected ^ byte) * 0x100000001b3ULL;
-  }
-  EXPECT_EQ(a, expected);
-}
 
 // ---- strategies ----
 
@@ -260,40 +171,13 @@ TEST(PctStrategy, SameSeedGivesTheSameChoicesAndPoints) {
 }
 
 TEST(MakeStrategy, OnlyForTheControlledSettings) {
-  EXPECT_NE(rl::sched::make_strategy({rl::FuzzMode::random, 0}, 1), nullptr);
-  EXPECT_NE(rl::sched::make_strategy({rl::FuzzMode::pct, 0, 3, 1000}, 1), nullptr);
-  EXPECT_EQ(rl::sched::make_strategy({rl::FuzzMode::none, 0}, 1), nullptr);
-  EXPECT_EQ(rl::sched::make_strategy({rl::FuzzMode::sleep, 10}, 1), nullptr);
+  EXPECT_NE(rl::sched::make_strategy({rl::FuzzSetting::Mode::kRandom, 0}, 1), nullptr);
+  EXPECT_NE(rl::sched::make_strategy({rl::FuzzSetting::Mode::kPct, 0, 3, 1000}, 1), nullptr);
+  EXPECT_EQ(rl::sched::make_strategy({rl::FuzzSetting::Mode::kNone, 0}, 1), nullptr);
+  EXPECT_EQ(rl::sched::make_strategy({rl::FuzzSetting::Mode::kSleep, 10}, 1), nullptr);
 }
 
 // ---- settings ----
-
-TEST(ParseFuzz, AcceptsRandomAndPctWithDefaults) {
-  const std::map<std::string, rl::FuzzSetting> good{
-      {"random", {rl::FuzzMode::random, 0}},      {"pct", {rl::FuzzMode::pct, 0, 3, 1000}},
-      {"pct:1", {rl::FuzzMode::pct, 0, 1, 1000}}, {"pct:10", {rl::FuzzMode::pct, 0, 10, 1000}},
-      {"pct:3:1", {rl::FuzzMode::pct, 0, 3, 1}},  {"pct:2:523", {rl::FuzzMode::pct, 0, 2, 523}},
-  };
-  for (const auto& [text, expected] : good) {
-    const auto parsed = rl::parse_fuzz(text);
-    ASSERT_TRUE(parsed.ok()) << text << ": " << parsed.error();
-    EXPECT_EQ(parsed.value(), expected) << text;
-    EXPECT_TRUE(rl::is_controlled(parsed.value()));
-    EXPECT_EQ(rl::parse_fuzz(rl::to_string(parsed.value())).value(), expected) << text;
-  }
-  EXPECT_EQ(rl::to_string(rl::parse_fuzz("pct").value()), "pct:3:1000");
-  EXPECT_FALSE(rl::is_controlled(rl::parse_fuzz("sleep:5").value()));
-}
-
-TEST(ParseFuzz, RejectsBadPctDepthsAndSteps) {
-  for (const std::string text :
-       {"pct:", "pct:0", "pct:11", "pct:-1", "pct:x", "pct:3:", "pct:3:0", "pct:3:-5", "pct:3:x",
-        "pct:3:1:1", "pct:3:9223372036854775808", "pct3", "PCT:3", "pct :3"}) {
-    const auto parsed = rl::parse_fuzz(text);
-    EXPECT_FALSE(parsed.ok()) << "accepted '" << text << "'";
-    EXPECT_NE(parsed.error().find("'" + text + "'"), std::string::npos) << parsed.error();
-  }
-}
 
 rl::EnvLookup env(std::map<std::string, std::string> values) {
   return [values = std::move(values)](const char* name) -> const char* {
@@ -312,6 +196,9 @@ TEST(ReadSettings, ControlledDefaults) {
 }
 
 TEST(ReadSettings, ReadsTheScheduleItsModeAndTheStepLimit) {
+  const std::string kDocString = "s1-523-9f3a2b1c0d4e5f60-12t3.4t1.40t2";
+  const racelab::protocol::Schedule kDocExample{
+      523, 0x9f3a2b1c0d4e5f60ULL, {{12, 3}, {16, 1}, {56, 2}}};
   const auto settings =
       rl::read_settings({"p1s2", 100, 0, "none"}, env({{"RACELAB_SCHEDULE", kDocString},
                                                        {"RACELAB_SCHEDULE_MODE", "guide"},

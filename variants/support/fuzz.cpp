@@ -1,14 +1,14 @@
 // Per-thread fuzz delays and the native (unscheduled) handling of points.
-#include "support/fuzz.hpp"
+#include "racelab/fuzz.hpp"
 
 #include <chrono>
 #include <limits>
 #include <optional>
 #include <thread>
 
-#include "support/sched.hpp"
+#include "racelab/sched.hpp"
+#include "racelab/thread.hpp"
 #include "support/splitmix.hpp"
-#include "support/thread.hpp"
 
 namespace rl {
 namespace {
@@ -56,18 +56,6 @@ void at_point(Point point, Site site) {
 }
 }  // namespace detail
 
-std::string to_string(const FuzzSetting& setting) {
-  switch (setting.mode) {
-    case FuzzMode::none: return "none";
-    case FuzzMode::yield: return "yield";
-    case FuzzMode::sleep: return "sleep:" + std::to_string(setting.max_us);
-    case FuzzMode::random: return "random";
-    case FuzzMode::pct:
-      return "pct:" + std::to_string(setting.depth) + ":" + std::to_string(setting.steps);
-  }
-  return "?";
-}
-
 const char* to_string(Point point) {
   switch (point) {
     case Point::fuzz: return "fuzz";
@@ -90,9 +78,9 @@ FuzzPlan::FuzzPlan(FuzzSetting setting, std::uint64_t seed, std::uint64_t thread
     : setting_(setting), state_(mix64(seed ^ (thread_index * kGolden))) {}
 
 std::int64_t FuzzPlan::next_sleep_us() {
-  if (setting_.mode != FuzzMode::sleep || setting_.max_us <= 0) return 0;
+  if (setting_.mode != FuzzSetting::Mode::kSleep || setting_.max_us == 0) return 0;
   // Rejection sampling keeps the draw exactly uniform (no modulo bias).
-  const std::uint64_t range = static_cast<std::uint64_t>(setting_.max_us) + 1;
+  const std::uint64_t range = setting_.max_us + 1;
   const std::uint64_t threshold = (0 - range) % range;
   for (;;) {
     state_ += kGolden;
@@ -103,11 +91,11 @@ std::int64_t FuzzPlan::next_sleep_us() {
 
 void FuzzPlan::pause() {
   switch (setting_.mode) {
-    case FuzzMode::none:
-    case FuzzMode::random:
-    case FuzzMode::pct: return;
-    case FuzzMode::yield: std::this_thread::yield(); return;
-    case FuzzMode::sleep:
+    case FuzzSetting::Mode::kNone:
+    case FuzzSetting::Mode::kRandom:
+    case FuzzSetting::Mode::kPct: return;
+    case FuzzSetting::Mode::kYield: std::this_thread::yield(); return;
+    case FuzzSetting::Mode::kSleep:
       std::this_thread::sleep_for(std::chrono::microseconds(next_sleep_us()));
       return;
   }
@@ -116,7 +104,7 @@ void FuzzPlan::pause() {
 void install_fuzz(FuzzSetting setting, std::uint64_t seed) {
   g_setting = setting;
   g_seed = seed;
-  detail::g_points_active = setting.mode != FuzzMode::none;
+  detail::g_points_active = setting.mode != FuzzSetting::Mode::kNone;
 }
 
 }  // namespace rl

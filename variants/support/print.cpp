@@ -1,5 +1,5 @@
 // Number formatting for the specimens' result and timing lines.
-#include "support/print.hpp"
+#include "racelab/print.hpp"
 
 #include <iomanip>
 #include <sstream>

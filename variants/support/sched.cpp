@@ -1,6 +1,6 @@
 // The controlled scheduler: one rl::Thread runs at a time, hand-offs over per-thread
 // futex words, and the racelab-sched: trailer of docs/scheduling.md.
-#include "support/sched.hpp"
+#include "racelab/sched.hpp"
 
 #include <linux/futex.h>
 #include <signal.h>
@@ -16,8 +16,10 @@
 #include <memory>
 #include <vector>
 
+#include "protocol/exit_status.hpp"
+#include "protocol/trailer.hpp"
+#include "racelab/thread.hpp"
 #include "support/strategy.hpp"
-#include "support/thread.hpp"
 
 #if defined(__has_feature)
 #if __has_feature(thread_sanitizer)
@@ -41,6 +43,9 @@ namespace rl {
 namespace detail {
 bool g_controlled = false;
 }  // namespace detail
+
+namespace protocol = racelab::protocol;
+namespace key = racelab::protocol::trailer;
 
 namespace {
 
@@ -111,14 +116,14 @@ struct Control {
   std::size_t blocked = 0;
   std::uint64_t threads = 0;
   std::uint64_t steps = 0;
-  std::uint64_t hash = sched::kHashBasis;
-  std::vector<sched::Deviation> deviations;
+  std::uint64_t hash = protocol::kHashBasis;
+  std::vector<protocol::Deviation> deviations;
   std::vector<Preemption> preemptions;
   std::unique_ptr<sched::Strategy> strategy;
   char strategy_name[48] = {};
   std::uint64_t seed = 0;
-  std::uint64_t step_limit = 1000000;
-  std::optional<sched::Schedule> replay;
+  std::uint64_t step_limit = protocol::kDefaultStepLimit;
+  std::optional<protocol::Schedule> replay;
   bool guide = false;
   bool replaying = false;
   std::size_t next_deviation = 0;
@@ -133,9 +138,10 @@ Control* g_control = nullptr;
 
 // ---- output without allocation (also used from the fatal-signal handler) ----
 
+// Buffered writes to one fd; strings and numbers by hand, no allocation.
 class Writer {
  public:
-  Writer() = default;
+  explicit Writer(int fd = STDERR_FILENO) : fd_(fd) {}
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
   ~Writer() { flush(); }
@@ -144,6 +150,14 @@ class Writer {
     while (*text != '\0') put(*text++);
     return *this;
   }
+  Writer& str(std::string_view text) {
+    for (const char c : text) put(c);
+    return *this;
+  }
+  // "racelab-sched: <word> "
+  Writer& line(std::string_view word) { return str(protocol::kSchedPrefix).str(word).put(' '); }
+  // "<key>="
+  Writer& key(std::string_view name) { return str(name).put('='); }
   Writer& num(std::uint64_t value) {
     char digits[20];
     int count = 0;
@@ -167,7 +181,7 @@ class Writer {
   void flush() {
     std::size_t done = 0;
     while (done < length_) {
-      const ssize_t n = ::write(STDERR_FILENO, buffer_ + done, length_ - done);
+      const ssize_t n = ::write(fd_, buffer_ + done, length_ - done);
       if (n <= 0) break;
       done += static_cast<std::size_t>(n);
     }
@@ -175,6 +189,7 @@ class Writer {
   }
 
  private:
+  int fd_;
   char buffer_[2048];
   std::size_t length_ = 0;
 };
@@ -200,42 +215,50 @@ void write_at(Writer& w, std::uint32_t kind, Site site) {
   w.str(kind_name(kind)).put(')');
 }
 
+// The schedule line: the bytes protocol::EncodeSchedule produces, spelled by hand.
+void write_schedule(Writer& w, std::uint64_t steps, std::uint64_t hash,
+                    const protocol::Deviation* deviations, std::size_t count) {
+  w.line(key::kSchedule).str(protocol::kScheduleVersionPrefix).num(steps).put('-');
+  w.hex16(hash).put('-');
+  std::uint64_t previous = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) w.put('.');
+    w.num(deviations[i].step - previous).put('t').num(deviations[i].thread);
+    previous = deviations[i].step;
+  }
+  w.put('\n');
+}
+
+// The trailer (docs/scheduling.md); called from the fatal-signal handler too.
 void write_trailer(const Control& c) {
   Writer w;
-  constexpr const char* kPrefix = "racelab-sched: ";
   if (c.diverged) {
-    w.str(kPrefix).str("diverged step=").num(c.diverged_step);
-    w.str(" reason=").str(c.diverged_reason).put('\n');
+    w.line(key::kDiverged).key(key::kStep).num(c.diverged_step);
+    w.put(' ').key(key::kReason).str(c.diverged_reason).put('\n');
   }
   if (c.outcome == Outcome::deadlock) {
-    w.str(kPrefix).str("deadlock at step=").num(c.steps).put('\n');
+    w.line(key::kDeadlock).str(key::kAt).put(' ').key(key::kStep).num(c.steps).put('\n');
     for (const auto& slot : c.slots) {
       if (!slot || slot->state != State::blocked) continue;
-      w.str(kPrefix).str("thread ").num(slot->index).str(" blocked in ");
-      w.str(kind_name(slot->kind)).str(" at ").str(base_name(slot->site.file)).put(':');
+      w.line(key::kThread).num(slot->index).put(' ').str(key::kBlockedIn).put(' ');
+      w.str(kind_name(slot->kind)).put(' ').str(key::kAt).put(' ');
+      w.str(base_name(slot->site.file)).put(':');
       w.num(static_cast<std::uint64_t>(slot->site.line < 0 ? 0 : slot->site.line)).put('\n');
     }
   }
-  if (c.outcome == Outcome::step_limit) {
-    w.str(kPrefix).str("step-limit ").num(c.step_limit).put('\n');
-  }
-  // The schedule, as sched::Encode spells it.
-  w.str(kPrefix).str("schedule s1-").num(c.steps).put('-');
-  w.hex16(c.hash).put('-');
-  std::uint64_t previous = 0;
-  for (std::size_t i = 0; i < c.deviations.size(); ++i) {
-    if (i > 0) w.put('.');
-    w.num(c.deviations[i].step - previous).put('t').num(c.deviations[i].thread);
-    previous = c.deviations[i].step;
-  }
-  w.put('\n');
-  w.str(kPrefix).str("stats threads=").num(c.threads).str(" steps=").num(c.steps);
-  w.str(" preemptions=").num(c.preemptions.size()).str(" deviations=").num(c.deviations.size());
-  w.str(" strategy=").str(c.strategy_name).str(" seed=").num(c.seed).put('\n');
+  if (c.outcome == Outcome::step_limit) w.line(key::kStepLimit).num(c.step_limit).put('\n');
+  write_schedule(w, c.steps, c.hash, c.deviations.data(), c.deviations.size());
+  w.line(key::kStats).key(key::kThreads).num(c.threads);
+  w.put(' ').key(key::kSteps).num(c.steps);
+  w.put(' ').key(key::kPreemptions).num(c.preemptions.size());
+  w.put(' ').key(key::kDeviations).num(c.deviations.size());
+  w.put(' ').key(key::kStrategy).str(c.strategy_name);
+  w.put(' ').key(key::kSeed).num(c.seed).put('\n');
   for (const Preemption& p : c.preemptions) {
-    w.str(kPrefix).str("preemption step=").num(p.step).str(" from=").num(p.from).str(" at=");
+    w.line(key::kPreemption).key(key::kStep).num(p.step);
+    w.put(' ').key(key::kFrom).num(p.from).put(' ').key(key::kAt);
     write_at(w, p.from_kind, p.from_site);
-    w.str(" to=").num(p.to).str(" at=");
+    w.put(' ').key(key::kTo).num(p.to).put(' ').key(key::kAt);
     write_at(w, p.to_kind, p.to_site);
     w.put('\n');
   }
@@ -251,7 +274,7 @@ void diverge(Control& c, std::uint64_t step, const char* reason) {
 // An exact replay that ends must end where the recording did, on the same path.
 void check_end(Control& c) {
   if (!c.replay || c.guide || c.diverged) return;
-  const sched::Schedule& s = *c.replay;
+  const protocol::Schedule& s = *c.replay;
   char reason[96];
   if (c.steps != s.steps) {
     std::snprintf(reason, sizeof reason, "the run took %llu steps, the schedule %llu",
@@ -268,7 +291,7 @@ void flush_stdout() {
   std::fflush(stdout);
 }
 
-// Ends the run with a trailer and an exit status (deadlock 86, step limit 87). The raw
+// Ends the run with a trailer and an exit status (protocol/exit_status.hpp). The raw
 // exit_group skips TSan's _exit interceptor, which would replace the status with its own
 // exitcode and complain about the other threads' open ignore annotations; its reports are
 // already on stderr.
@@ -313,9 +336,9 @@ Slot* controlled_self(Control* c) {
 // One step: the thread to run next. The current thread has recorded its pending point
 // and, when it blocked or exited, left the runnable set.
 std::uint32_t decide(Control& c) {
-  if (c.steps >= c.step_limit) stop(c, Outcome::step_limit, 87);
+  if (c.steps >= c.step_limit) stop(c, Outcome::step_limit, protocol::kStepLimitExitStatus);
   ++c.steps;
-  if (c.runnable.empty()) stop(c, Outcome::deadlock, 86);
+  if (c.runnable.empty()) stop(c, Outcome::deadlock, protocol::kDeadlockExitStatus);
 
   const std::uint32_t fallback = sched::default_choice(c.current, c.runnable);
   std::uint32_t choice = c.strategy->choose(c.steps, c.current, c.runnable);
@@ -341,8 +364,9 @@ std::uint32_t decide(Control& c) {
           {c.steps, c.current, from.kind, from.site, choice, chosen.kind, chosen.site});
     }
   }
-  c.hash = sched::HashStep(c.hash, choice, chosen.kind,
-                           static_cast<std::uint32_t>(chosen.site.line < 0 ? 0 : chosen.site.line));
+  c.hash =
+      protocol::HashStep(c.hash, choice, chosen.kind,
+                         static_cast<std::uint32_t>(chosen.site.line < 0 ? 0 : chosen.site.line));
   return choice;
 }
 
@@ -430,13 +454,18 @@ void install_scheduler(const ControlSettings& settings) {
     c->guide = settings.guide;
     c->replaying = true;
     c->strategy = std::make_unique<sched::DefaultStrategy>();
-    std::snprintf(c->strategy_name, sizeof c->strategy_name, "%s",
-                  settings.guide ? "replay:guide" : "replay:exact");
+    const std::string_view mode =
+        settings.guide ? protocol::kScheduleModeGuide : protocol::kScheduleModeExact;
+    std::snprintf(c->strategy_name, sizeof c->strategy_name, "%.*s%.*s",
+                  static_cast<int>(key::kReplayStrategyPrefix.size()),
+                  key::kReplayStrategyPrefix.data(), static_cast<int>(mode.size()), mode.data());
   } else {
     c->strategy = sched::make_strategy(settings.fuzz, settings.seed);
     if (!c->strategy) c->strategy = std::make_unique<sched::DefaultStrategy>();
-    std::snprintf(c->strategy_name, sizeof c->strategy_name, "%s",
-                  to_string(settings.fuzz).c_str());
+    // The setting as it runs: K spelled out, whether given or the default.
+    FuzzSetting running = settings.fuzz;
+    if (running.mode == FuzzSetting::Mode::kPct) running.k = running.PctSteps();
+    std::snprintf(c->strategy_name, sizeof c->strategy_name, "%s", running.ToString().c_str());
   }
   c->deviations.reserve(1024);
   c->preemptions.reserve(1024);
@@ -547,6 +576,12 @@ void sched_thread_end(void* handle) {
   remove_runnable(*c, self->index);
   wake(*c, self);
   switch_to(*c, decide(*c), nullptr);
+}
+
+void write_schedule_line(int fd, std::uint64_t steps, std::uint64_t hash,
+                         const protocol::Deviation* deviations, std::size_t count) {
+  Writer w(fd);
+  write_schedule(w, steps, hash, deviations, count);
 }
 
 void sched_join(std::size_t index, Site site) {

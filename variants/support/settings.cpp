@@ -1,7 +1,6 @@
 // Parsing of the RACELAB_* variables; the only place a specimen exits with status 2.
-#include "support/settings.hpp"
+#include "racelab/settings.hpp"
 
-#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -10,28 +9,16 @@
 #include <system_error>
 #include <utility>
 
-#include "support/sched.hpp"
+#include "protocol/exit_status.hpp"
+#include "racelab/sched.hpp"
 
 namespace rl {
 namespace {
 
-std::string_view g_program = "racelab-variant";
+namespace protocol = racelab::protocol;
+using protocol::Quoted;
 
-// Echoes a rejected value on one line whatever it contains.
-std::string quoted(std::string_view text) {
-  std::string out = "'";
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isprint(byte) && c != '\\') {
-      out += c;
-    } else {
-      char escape[8];
-      std::snprintf(escape, sizeof escape, "\\x%02x", byte);
-      out += escape;
-    }
-  }
-  return out + "'";
-}
+std::string_view g_program = "racelab-variant";
 
 enum class NumberError { none, malformed, too_small, too_large };
 
@@ -74,7 +61,7 @@ Parsed<T> read_variable(const EnvLookup& lookup, const char* variable, std::stri
 [[noreturn]] void fail(std::string_view message) {
   std::fprintf(stderr, "%.*s: %.*s\n", static_cast<int>(g_program.size()), g_program.data(),
                static_cast<int>(message.size()), message.data());
-  std::exit(2);
+  std::exit(protocol::kBadSettingExitStatus);
 }
 
 }  // namespace
@@ -84,7 +71,7 @@ Parsed<std::int64_t> parse_count(std::string_view text, std::int64_t minimum) {
   const auto error = parse_digits(text, static_cast<std::uint64_t>(minimum), kCountMax, value);
   if (error != NumberError::none) {
     return Parsed<std::int64_t>::failure("expected " + expectation(minimum, error, kCountMax) +
-                                         ", got " + quoted(text));
+                                         ", got " + Quoted(text));
   }
   return Parsed<std::int64_t>::success(static_cast<std::int64_t>(value));
 }
@@ -94,122 +81,82 @@ Parsed<std::uint64_t> parse_seed(std::string_view text) {
   const auto error = parse_digits(text, 0, kSeedMax, value);
   if (error != NumberError::none) {
     return Parsed<std::uint64_t>::failure("expected " + expectation(0, error, kSeedMax) + ", got " +
-                                          quoted(text));
+                                          Quoted(text));
   }
   return Parsed<std::uint64_t>::success(value);
 }
 
 namespace {
 
-constexpr std::uint64_t kMaxDepth = 10;
-constexpr std::uint64_t kDefaultDepth = 3;
-constexpr std::uint64_t kDefaultPctSteps = 1000;
-
-// "pct", "pct:D" or "pct:D:K".
-Parsed<FuzzSetting> parse_pct(std::string_view text) {
-  FuzzSetting setting{FuzzMode::pct, 0, static_cast<int>(kDefaultDepth), kDefaultPctSteps};
-  if (text == "pct") return Parsed<FuzzSetting>::success(setting);
-  std::string_view rest = text.substr(4);  // after "pct:"
-  const std::size_t colon = rest.find(':');
-  std::uint64_t depth = 0;
-  const auto depth_error = parse_digits(rest.substr(0, colon), 1, kMaxDepth, depth);
-  if (depth_error != NumberError::none) {
-    return Parsed<FuzzSetting>::failure("expected pct:D or pct:D:K with D an integer from 1 to " +
-                                        std::to_string(kMaxDepth) + ", got " + quoted(text));
-  }
-  setting.depth = static_cast<int>(depth);
-  if (colon != std::string_view::npos) {
-    std::uint64_t steps = 0;
-    const auto steps_error = parse_digits(rest.substr(colon + 1), 1, kCountMax, steps);
-    if (steps_error != NumberError::none) {
-      return Parsed<FuzzSetting>::failure("expected pct:D:K with K " +
-                                          expectation(1, steps_error, kCountMax) + ", got " +
-                                          quoted(text));
-    }
-    setting.steps = steps;
-  }
-  return Parsed<FuzzSetting>::success(setting);
+// RACELAB_FUZZ: the protocol's one parser, its reason as this library reports errors.
+Parsed<FuzzSetting> parse_fuzz(std::string_view text) {
+  FuzzSetting::Parsed parsed = FuzzSetting::Parse(text);
+  if (!parsed) return Parsed<FuzzSetting>::failure(std::move(parsed.error));
+  return Parsed<FuzzSetting>::success(*parsed.setting);
 }
 
 }  // namespace
 
-Parsed<FuzzSetting> parse_fuzz(std::string_view text) {
-  if (text == "none") return Parsed<FuzzSetting>::success({FuzzMode::none, 0});
-  if (text == "yield") return Parsed<FuzzSetting>::success({FuzzMode::yield, 0});
-  if (text == "random") return Parsed<FuzzSetting>::success({FuzzMode::random, 0});
-  if (text == "pct" || text.substr(0, 4) == "pct:") return parse_pct(text);
-  constexpr std::string_view kSleep = "sleep:";
-  if (text.substr(0, kSleep.size()) != kSleep) {
-    return Parsed<FuzzSetting>::failure(
-        "expected none, yield, sleep:MAX_US, random or pct:D[:K], got " + quoted(text));
-  }
-  std::uint64_t max_us = 0;
-  const auto error = parse_digits(text.substr(kSleep.size()), 0, kCountMax, max_us);
-  if (error != NumberError::none) {
-    return Parsed<FuzzSetting>::failure("expected sleep:MAX_US with MAX_US " +
-                                        expectation(0, error, kCountMax) + ", got " + quoted(text));
-  }
-  return Parsed<FuzzSetting>::success({FuzzMode::sleep, static_cast<std::int64_t>(max_us)});
-}
-
-Parsed<sched::Schedule> parse_schedule(std::string_view text) {
-  auto schedule = sched::Decode(text);
+Parsed<protocol::Schedule> parse_schedule(std::string_view text) {
+  auto schedule = protocol::DecodeSchedule(text);
   if (!schedule) {
-    return Parsed<sched::Schedule>::failure(
-        "expected a schedule s1-STEPS-HASH-DEVIATIONS (docs/scheduling.md), got " + quoted(text));
+    return Parsed<protocol::Schedule>::failure(
+        "expected a schedule s1-STEPS-HASH-DEVIATIONS (docs/scheduling.md), got " + Quoted(text));
   }
-  return Parsed<sched::Schedule>::success(std::move(*schedule));
+  return Parsed<protocol::Schedule>::success(std::move(*schedule));
 }
 
 Parsed<bool> parse_schedule_mode(std::string_view text) {
-  if (text == "exact") return Parsed<bool>::success(false);
-  if (text == "guide") return Parsed<bool>::success(true);
-  return Parsed<bool>::failure("expected exact or guide, got " + quoted(text));
+  if (text == protocol::kScheduleModeExact) return Parsed<bool>::success(false);
+  if (text == protocol::kScheduleModeGuide) return Parsed<bool>::success(true);
+  return Parsed<bool>::failure("expected exact or guide, got " + Quoted(text));
 }
 
 Parsed<Settings> read_settings(const Defaults& defaults, const EnvLookup& lookup) {
   const std::string default_iterations = std::to_string(defaults.iterations);
   const std::string default_threads = std::to_string(defaults.threads);
+  const std::string default_step_limit = std::to_string(protocol::kDefaultStepLimit);
   const auto positive = [](std::string_view text) { return parse_count(text, 1); };
 
   Settings settings;
   const auto iterations =
-      read_variable<std::int64_t>(lookup, "RACELAB_ITERATIONS", default_iterations, +positive);
+      read_variable<std::int64_t>(lookup, protocol::kEnvIterations, default_iterations, +positive);
   if (!iterations) return Parsed<Settings>::failure(iterations.error());
   settings.iterations = iterations.value();
 
   // Problem 1 has no T (its default is 0, "one thread per step"); a set value must still
   // be valid.
-  const char* threads_value = lookup("RACELAB_THREADS");
+  const char* threads_value = lookup(protocol::kEnvThreads);
   if (threads_value != nullptr || defaults.threads > 0) {
     const auto threads =
-        read_variable<std::int64_t>(lookup, "RACELAB_THREADS", default_threads, +positive);
+        read_variable<std::int64_t>(lookup, protocol::kEnvThreads, default_threads, +positive);
     if (!threads) return Parsed<Settings>::failure(threads.error());
     settings.threads = threads.value();
   }
 
-  const auto fuzz = read_variable<FuzzSetting>(lookup, "RACELAB_FUZZ", defaults.fuzz, parse_fuzz);
+  const auto fuzz =
+      read_variable<FuzzSetting>(lookup, protocol::kEnvFuzz, defaults.fuzz, parse_fuzz);
   if (!fuzz) return Parsed<Settings>::failure(fuzz.error());
   settings.fuzz = fuzz.value();
 
-  const auto seed = read_variable<std::uint64_t>(lookup, "RACELAB_SEED", "0", parse_seed);
+  const auto seed = read_variable<std::uint64_t>(lookup, protocol::kEnvSeed, "0", parse_seed);
   if (!seed) return Parsed<Settings>::failure(seed.error());
   settings.seed = seed.value();
 
-  if (lookup("RACELAB_SCHEDULE") != nullptr) {
+  if (lookup(protocol::kEnvSchedule) != nullptr) {
     const auto schedule =
-        read_variable<sched::Schedule>(lookup, "RACELAB_SCHEDULE", "", parse_schedule);
+        read_variable<protocol::Schedule>(lookup, protocol::kEnvSchedule, "", parse_schedule);
     if (!schedule) return Parsed<Settings>::failure(schedule.error());
     settings.schedule = schedule.value();
   }
 
-  const auto mode =
-      read_variable<bool>(lookup, "RACELAB_SCHEDULE_MODE", "exact", parse_schedule_mode);
+  const auto mode = read_variable<bool>(lookup, protocol::kEnvScheduleMode,
+                                        protocol::kScheduleModeExact, parse_schedule_mode);
   if (!mode) return Parsed<Settings>::failure(mode.error());
   settings.guide = mode.value();
 
   const auto step_limit =
-      read_variable<std::int64_t>(lookup, "RACELAB_STEP_LIMIT", "1000000", +positive);
+      read_variable<std::int64_t>(lookup, protocol::kEnvStepLimit, default_step_limit, +positive);
   if (!step_limit) return Parsed<Settings>::failure(step_limit.error());
   settings.step_limit = step_limit.value();
 

@@ -88,11 +88,13 @@ std::uint32_t PctStrategy::choose(std::uint64_t step, std::uint32_t current,
 
 std::unique_ptr<Strategy> make_strategy(const FuzzSetting& setting, std::uint64_t seed) {
   switch (setting.mode) {
-    case FuzzMode::random: return std::make_unique<RandomStrategy>(seed);
-    case FuzzMode::pct: return std::make_unique<PctStrategy>(setting.depth, setting.steps, seed);
-    case FuzzMode::none:
-    case FuzzMode::yield:
-    case FuzzMode::sleep: return nullptr;
+    case FuzzSetting::Mode::kRandom: return std::make_unique<RandomStrategy>(seed);
+    case FuzzSetting::Mode::kPct:
+      return std::make_unique<PctStrategy>(static_cast<int>(setting.depth), setting.PctSteps(),
+                                           seed);
+    case FuzzSetting::Mode::kNone:
+    case FuzzSetting::Mode::kYield:
+    case FuzzSetting::Mode::kSleep: return nullptr;
   }
   return nullptr;
 }

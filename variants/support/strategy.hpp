@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "support/fuzz.hpp"
+#include "racelab/fuzz.hpp"
 
 namespace rl::sched {
 

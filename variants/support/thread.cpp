@@ -1,10 +1,10 @@
 // Thread indices and the start/join of rl::Thread.
-#include "support/thread.hpp"
+#include "racelab/thread.hpp"
 
 #include <atomic>
 #include <utility>
 
-#include "support/sched.hpp"
+#include "racelab/sched.hpp"
 
 namespace rl {
 namespace {

