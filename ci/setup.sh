@@ -13,6 +13,7 @@ packages=(
   bc time               # bench/ scripts
   parallel python3-yaml  # the scale-out recipes' tests: GNU parallel, the Kubernetes YAML
   munge slurmctld slurmd slurm-client  # the single-node Slurm of the cluster test
+  dpkg-dev file lintian # cpack -G DEB (dpkg-shlibdeps, file) and the package check
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -26,9 +26,6 @@
 #ifndef RACELAB_VERSION
 #define RACELAB_VERSION "dev"
 #endif
-#ifndef RACELAB_SOURCE_DIR
-#define RACELAB_SOURCE_DIR ""
-#endif
 
 namespace racelab {
 namespace po = boost::program_options;
@@ -267,10 +264,7 @@ int Run(const std::vector<std::string>& args) {
   if (vm.count("manifest")) {
     ctx.manifest_path = vm["manifest"].as<std::string>();
   } else {
-    const std::string beside = ctx.bin_dir + "/variants/manifest.json";
-    const std::string source = std::string(RACELAB_SOURCE_DIR) + "/variants/manifest.json";
-    ctx.manifest_path =
-        fs::exists(beside) || std::string(RACELAB_SOURCE_DIR).empty() ? beside : source;
+    ctx.manifest_path = ctx.bin_dir + "/variants/manifest.json";
   }
   auto manifest = LoadManifest(ctx.manifest_path);
   if (!manifest) throw BenchUsage(manifest.error().what);
@@ -304,7 +298,7 @@ int Run(const std::vector<std::string>& args) {
   ctx.self_exe = fs::read_symlink("/proc/self/exe").string();
   ctx.base_env = CurrentEnvironment();
   ctx.cores = std::max(1u, std::thread::hardware_concurrency());
-  ctx.sanitizer.source_root = RACELAB_SOURCE_DIR;
+  ctx.sanitizer.source_root = ctx.manifest.source_root;
 
   BenchReport report;
   report.racelab_version = RACELAB_VERSION;

@@ -40,9 +40,6 @@
 #ifndef RACELAB_VERSION
 #define RACELAB_VERSION "dev"
 #endif
-#ifndef RACELAB_SOURCE_DIR
-#define RACELAB_SOURCE_DIR ""
-#endif
 
 namespace racelab {
 
@@ -54,6 +51,9 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace {
+
+// Where racelab_add_variant() writes a user's manifest, relative to the build directory.
+constexpr const char* kUserManifest = "racelab/manifest.json";
 
 constexpr const char* kUsage = R"(usage: racelab <command> [options]
 
@@ -109,33 +109,55 @@ double ParseSeconds(const std::string& opt, const std::string& text) {
   return v;
 }
 
-// Where the specimens and the manifest are.
+// Where the specimens and the manifest are. Without --manifest or --bin-dir, racelab
+// looks for a user's variants in the current directory (racelab/manifest.json, written by
+// racelab_add_variant() in a build directory), then beside itself (its own specimens in a
+// build tree). The variants a manifest lists are built beside it, in plain/ and tsan/.
 struct Locations {
   std::string bin_dir;
   std::string manifest;
+  bool manifest_chosen = false;  // --manifest given, or a default that exists
+  std::string variant_dir;       // <variant_dir>/{plain,tsan}/<id>
   std::string suppressions;
+  std::string source_root;  // the manifest's, for reports' source paths
 };
 
 Locations Locate(const po::variables_map& vm) {
   Locations loc;
   loc.bin_dir = vm.count("bin-dir") ? vm["bin-dir"].as<std::string>() : SelfDirectory();
   if (vm.count("bin-dir") && loc.bin_dir.empty()) throw Usage("--bin-dir: an empty directory name");
+  const std::string beside = loc.bin_dir + "/variants/manifest.json";
   if (vm.count("manifest")) {
     loc.manifest = vm["manifest"].as<std::string>();
     if (loc.manifest.empty()) throw Usage("--manifest: an empty file name");
+    loc.manifest_chosen = true;
+  } else if (!vm.count("bin-dir") && fs::exists(kUserManifest)) {
+    loc.manifest = kUserManifest;
+    loc.manifest_chosen = true;
   } else {
-    std::string beside = loc.bin_dir + "/variants/manifest.json";
-    std::string source = std::string(RACELAB_SOURCE_DIR) + "/variants/manifest.json";
-    loc.manifest = fs::exists(beside) || std::string(RACELAB_SOURCE_DIR).empty() ? beside : source;
+    loc.manifest = beside;
+    loc.manifest_chosen = fs::exists(beside) || vm.count("bin-dir");
   }
-  std::string supp = loc.bin_dir + "/sanitize/tsan.supp";
-  if (fs::exists(supp)) loc.suppressions = fs::absolute(supp).string();
+  std::error_code ec;
+  loc.variant_dir = vm.count("bin-dir") ? loc.bin_dir + "/variants"
+                                        : fs::absolute(loc.manifest, ec).parent_path().string();
+  // In a build tree the suppressions are beside racelab; installed, under share/racelab.
+  for (const std::string supp :
+       {loc.bin_dir + "/sanitize/tsan.supp", loc.bin_dir + "/../share/racelab/tsan.supp"})
+    if (fs::exists(supp)) {
+      loc.suppressions = fs::weakly_canonical(fs::absolute(supp)).string();
+      break;
+    }
   return loc;
 }
 
-Manifest LoadOrThrow(const std::string& path) {
-  auto m = LoadManifest(path);
+// The manifest, or none when racelab found no default one (an installed racelab run on
+// a path target outside any build directory).
+Manifest LoadOrThrow(Locations& loc) {
+  if (!loc.manifest_chosen) return Manifest{};
+  auto m = LoadManifest(loc.manifest);
   if (!m) throw Usage(m.error().what);
+  loc.source_root = m.value().source_root;
   return std::move(m).value();
 }
 
@@ -144,9 +166,10 @@ Manifest LoadOrThrow(const std::string& path) {
 void AddLocationOptions(po::options_description& d) {
   d.add_options()("bin-dir", po::value<std::string>()->value_name("DIR"),
                   "where the specimens are built (DIR/variants/{plain,tsan}/<id>); default: "
-                  "racelab's own directory")(
+                  "beside the manifest")(
       "manifest", po::value<std::string>()->value_name("FILE"),
-      "the specimen manifest; default: DIR/variants/manifest.json");
+      "the manifest; default: racelab/manifest.json in the current directory (a build "
+      "directory of racelab_add_variant), else DIR/variants/manifest.json");
 }
 
 // Options shared by run and replay: how one run is set up.
@@ -218,10 +241,10 @@ std::vector<Target> ResolveTargets(const std::vector<std::string>& words, const 
       t.id = v.id;
       t.build = b;
       t.variant = &v;
-      t.executable = fmt::format("{}/variants/{}/{}", loc.bin_dir, Name(b), v.id);
+      t.executable = fmt::format("{}/{}/{}", loc.variant_dir, Name(b), v.id);
       t.oracle = oracle.value_or(v.oracle);
       t.iterations = iterations.value_or(v.check_iterations);
-      t.threads = threads.value_or(v.problem == 2 ? v.threads : 0);
+      t.threads = threads.value_or(v.problem != 1 ? v.threads : 0);  // Problem 1 takes no T
       t.exact = v.exact;
       t.tolerance = v.tolerance;
       t.tsan = b == Build::kTsan;
@@ -276,7 +299,7 @@ CampaignOptions BaseCampaignOptions(const po::variables_map& vm, const Locations
   o.output_cap = ParseCount("--output-cap", vm["output-cap"].as<std::string>(), 1, 1ull << 32);
   o.base_env = CurrentEnvironment();
   o.suppressions_file = loc.suppressions;
-  o.sanitizer.source_root = RACELAB_SOURCE_DIR;
+  o.sanitizer.source_root = loc.source_root;
   return o;
 }
 
@@ -434,8 +457,8 @@ int CmdList(const std::vector<std::string>& args) {
     return kExitOk;
   }
   auto vm = Parse(args, d, {});
-  const Locations loc = Locate(vm);
-  const Manifest m = LoadOrThrow(loc.manifest);
+  Locations loc = Locate(vm);
+  const Manifest m = LoadOrThrow(loc);
   std::size_t w = 4;
   for (const Variant& v : m.variants) w = std::max(w, v.id.size());
   std::cout << fmt::format("{:<{}}  {:<11}  {:<12}  {:>9}  {}\n", "id", w, "kind", "oracle",
@@ -456,7 +479,7 @@ int CmdList(const std::vector<std::string>& args) {
 
 // What makes this campaign this campaign: for `racelab merge` to recognise its shards.
 CampaignIdentity IdentityOf(const ReportSettings& s, double shrink_seconds,
-                            const std::vector<Target>& targets,
+                            std::uint64_t shrink_runs, const std::vector<Target>& targets,
                             const std::vector<std::vector<FuzzSetting>>& fuzz) {
   CampaignIdentity c;
   c.racelab_version = RACELAB_VERSION;
@@ -468,6 +491,7 @@ CampaignIdentity IdentityOf(const ReportSettings& s, double shrink_seconds,
   c.expect = s.expect;
   c.until_fail = s.until_fail;
   c.shrink_seconds = shrink_seconds;
+  c.shrink_runs = shrink_runs;
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const Target& t = targets[i];
     CampaignTarget ct;
@@ -509,9 +533,17 @@ int CmdRun(const std::vector<std::string>& args) {
       "until-fail", po::bool_switch(),
       "stop each target at its first failing run (--runs is then the most it will try)")(
       "no-progress", po::bool_switch(), "no live progress line on stderr")(
-      "shrink-seconds", po::value<std::string>()->default_value("5")->value_name("N"),
-      "controlled runs: time to shrink the schedule of each failing class's first run to "
-      "fewer preemptions (0 = no shrinking)")(
+      "shrink-runs",
+      po::value<std::string>()->default_value(std::to_string(kDefaultShrinkRuns))->value_name("N"),
+      "controlled runs: probe runs to shrink the schedule of each failing class's first run to "
+      "the fewest preemptions with (0 = no shrinking); the result depends on N, never on time, "
+      "load or --jobs")(
+      "shrink-seconds",
+      po::value<std::string>()
+          ->default_value(fmt::format("{:g}", kDefaultShrinkSecondsCap))
+          ->value_name("N"),
+      "controlled runs: a safety cap on the wall-clock time of one shrink (0 = no "
+      "shrinking); a result it stops is reported as not minimal")(
       "shard", po::value<std::string>()->value_name("K/N|auto"),
       "run only the runs i with i mod N = K, each with its seed and fuzz setting of the whole "
       "campaign, and write a shard report for `racelab merge`; auto: K and N from a Slurm job "
@@ -526,8 +558,8 @@ int CmdRun(const std::vector<std::string>& args) {
     return kExitOk;
   }
   auto vm = Parse(args, d, pos);
-  const Locations loc = Locate(vm);
-  const Manifest m = LoadOrThrow(loc.manifest);
+  Locations loc = Locate(vm);
+  const Manifest m = LoadOrThrow(loc);
   std::vector<std::string> words =
       vm.count("target") ? vm["target"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (words.empty()) words.push_back("all");
@@ -551,7 +583,7 @@ int CmdRun(const std::vector<std::string>& args) {
         v > 86400)
       throw Usage(fmt::format(
           "--shrink-seconds: expected a number of seconds from 0 to 86400, got '{}'", text));
-    o.shrink_seconds = v;
+    o.shrink_seconds_cap = v;
   }
   if (vm.count("shards") && !vm.count("shard")) throw Usage("--shards: only with --shard");
   if (vm.count("shard")) {
@@ -564,6 +596,7 @@ int CmdRun(const std::vector<std::string>& args) {
     if (!shard) throw Usage(shard.error().what);
     o.shard = *shard;
   }
+  o.shrink_runs = ParseCount("--shrink-runs", vm["shrink-runs"].as<std::string>(), 0, 100'000'000);
   std::vector<Target> targets = ResolveTargets(words, m, loc, vm);
   const std::vector<OutputSpec> outputs = PlanOutputs(args);
 
@@ -577,8 +610,10 @@ int CmdRun(const std::vector<std::string>& args) {
   report.settings.build = vm["build"].as<std::string>();
   report.settings.expect = vm["expect"].as<bool>();
   report.settings.until_fail = o.until_fail;
-  report.source_root = RACELAB_SOURCE_DIR;
+  report.source_root = loc.source_root;
 
+  // One target that cannot be scheduled is a usage error; among several, a note.
+  o.refuse_uncontrolled = targets.size() == 1;
   PosixProcessRunner runner;
   Campaign campaign(runner, o, targets);
   const auto start = std::chrono::steady_clock::now();
@@ -589,13 +624,15 @@ int CmdRun(const std::vector<std::string>& args) {
     report.targets = campaign.Run();
     signal_seen = watch.received();
   }
+  if (!campaign.uncontrolled_error().empty()) throw Usage(campaign.uncontrolled_error());
   report.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.interrupted = signal_seen != 0;
   if (report.settings.expect)
     for (std::size_t i = 0; i < targets.size(); ++i)
       ApplyExpectations(report.targets[i], targets[i].variant, targets[i].build);
-  report.campaign = IdentityOf(report.settings, o.shrink_seconds, targets, campaign.fuzz());
+  report.campaign =
+      IdentityOf(report.settings, o.shrink_seconds_cap, o.shrink_runs, targets, campaign.fuzz());
   if (vm.count("shard")) {
     ShardCoverage c;
     c.count = o.shard.count;
@@ -649,8 +686,8 @@ int CmdReplay(const std::vector<std::string>& args) {
           "line gives it)",
           schedule.substr(0, 200)));
   }
-  const Locations loc = Locate(vm);
-  const Manifest m = LoadOrThrow(loc.manifest);
+  Locations loc = Locate(vm);
+  const Manifest m = LoadOrThrow(loc);
   if (vm["build"].as<std::string>() == "both") throw Usage("replay: --build must be plain or tsan");
   std::vector<Target> targets = ResolveTargets({vm["target"].as<std::string>()}, m, loc, vm);
   if (targets.size() != 1) throw Usage("replay: TARGET must name one specimen, not `all`");

@@ -140,6 +140,7 @@ std::string CampaignDifference(const CampaignIdentity& a, const CampaignIdentity
         differ("build", a.build, b.build), differ("expect", a.expect, b.expect),
         differ("until-fail", a.until_fail, b.until_fail),
         differ("shrink-seconds", a.shrink_seconds, b.shrink_seconds),
+        differ("shrink-runs", a.shrink_runs, b.shrink_runs),
         differ("number of targets", a.targets.size(), b.targets.size())})
     if (!d.empty()) return d;
   for (std::size_t i = 0; i < a.targets.size(); ++i) {

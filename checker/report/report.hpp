@@ -43,6 +43,14 @@ struct Example {
   std::optional<std::uint64_t> original_preemptions;  // of `original_schedule`
   // Two exact replays of original_schedule: identical stdout and classes, no divergence.
   std::optional<bool> reproduced;
+  // Shrinking, when it ran: whether `schedule` is minimal (1-minimal: removing any one
+  // of its deviations loses the class or needs more preemptions; docs/scheduling.md),
+  // else why not; and what it cost (probe runs as a one-at-a-time search counts them,
+  // and seconds).
+  std::optional<bool> minimal;
+  std::string not_minimal_reason;
+  std::optional<std::uint64_t> shrink_probes;
+  std::optional<double> shrink_seconds;
   // The preemptions of `schedule`, e.g. "step 12: thread 2 at p1s4.cpp:41 (read) ->
   // thread 3 runs p1s4.cpp:38 (write)".
   std::vector<std::string> explanation;
@@ -163,12 +171,14 @@ struct CampaignIdentity {
   std::string build;
   bool expect = false;
   bool until_fail = false;
-  double shrink_seconds = 0;
+  double shrink_seconds = 0;  // the wall-clock cap of one shrink
+  std::uint64_t shrink_runs = 0;
   std::vector<CampaignTarget> targets;
   bool operator==(const CampaignIdentity& o) const {
     return racelab_version == o.racelab_version && runs == o.runs && seed == o.seed &&
            fuzz == o.fuzz && timeout_s == o.timeout_s && build == o.build && expect == o.expect &&
-           until_fail == o.until_fail && shrink_seconds == o.shrink_seconds && targets == o.targets;
+           until_fail == o.until_fail && shrink_seconds == o.shrink_seconds &&
+           shrink_runs == o.shrink_runs && targets == o.targets;
   }
 };
 

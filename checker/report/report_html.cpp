@@ -12,10 +12,6 @@
 #include "report/report_view.hpp"
 #include "util/text_util.hpp"
 
-#ifndef RACELAB_SOURCE_DIR
-#define RACELAB_SOURCE_DIR ""
-#endif
-
 namespace racelab {
 namespace {
 
@@ -726,9 +722,8 @@ std::unique_ptr<Renderer> MakeHtmlRenderer(HtmlOptions o) {
 }
 
 std::unique_ptr<Renderer> MakeHtmlRenderer() {
-  HtmlOptions o;
-  o.source_root = RACELAB_SOURCE_DIR;
-  return MakeHtmlRenderer(std::move(o));
+  // Source lines come from the report's own source_root (the manifest's).
+  return MakeHtmlRenderer(HtmlOptions{});
 }
 
 }  // namespace racelab

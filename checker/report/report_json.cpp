@@ -37,6 +37,12 @@ ordered_json ExampleJson(const Example& e) {
     j["original_schedule"] = e.original_schedule;
     if (e.original_preemptions) j["original_preemptions"] = *e.original_preemptions;
     if (e.reproduced) j["reproduced"] = *e.reproduced;
+    if (e.minimal) {
+      j["minimal"] = *e.minimal;
+      if (!*e.minimal) j["not_minimal_reason"] = e.not_minimal_reason;
+    }
+    if (e.shrink_probes) j["shrink_probes"] = *e.shrink_probes;
+    if (e.shrink_seconds) j["shrink_seconds"] = *e.shrink_seconds;
     j["explanation"] = e.explanation;
     if (!e.deadlock.empty()) j["deadlock"] = e.deadlock;
   }
@@ -120,6 +126,7 @@ ordered_json CampaignJson(const CampaignIdentity& c) {
   j["expect"] = c.expect;
   j["until_fail"] = c.until_fail;
   j["shrink_seconds"] = c.shrink_seconds;
+  j["shrink_runs"] = c.shrink_runs;
   ordered_json ts = ordered_json::array();
   for (const CampaignTarget& t : c.targets)
     ts.push_back({{"id", t.id},
@@ -200,6 +207,11 @@ Example ParseExample(const json& j, const std::string& where) {
     if (j.contains("original_preemptions"))
       e.original_preemptions = Get<std::uint64_t>(j, "original_preemptions", where);
     if (j.contains("reproduced")) e.reproduced = Get<bool>(j, "reproduced", where);
+    if (j.contains("minimal")) e.minimal = Get<bool>(j, "minimal", where);
+    e.not_minimal_reason = GetOr<std::string>(j, "not_minimal_reason", "", where);
+    if (j.contains("shrink_probes"))
+      e.shrink_probes = Get<std::uint64_t>(j, "shrink_probes", where);
+    if (j.contains("shrink_seconds")) e.shrink_seconds = Get<double>(j, "shrink_seconds", where);
     e.explanation = GetOr<std::vector<std::string>>(j, "explanation", {}, where);
     e.deadlock = GetOr<std::vector<std::string>>(j, "deadlock", {}, where);
   }
@@ -321,6 +333,7 @@ CampaignIdentity ParseCampaign(const json& j, const std::string& where) {
   c.expect = Get<bool>(j, "expect", where);
   c.until_fail = Get<bool>(j, "until_fail", where);
   c.shrink_seconds = Get<double>(j, "shrink_seconds", where);
+  c.shrink_runs = GetOr<std::uint64_t>(j, "shrink_runs", 0, where);
   const json ts = Get<json>(j, "targets", where);
   if (!ts.is_array()) throw std::runtime_error(where + ": 'targets' must be an array");
   for (const json& t : ts) {

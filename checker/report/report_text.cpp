@@ -72,6 +72,13 @@ std::vector<std::string> ScheduleFacts(const Example& e) {
     }
     out.push_back("shrunk from: " + shown + count(e.original_preemptions));
   }
+  if (e.minimal) {
+    const std::string cost = fmt::format("{} probe runs, {:.1f} s", e.shrink_probes.value_or(0),
+                                         e.shrink_seconds.value_or(0.0));
+    out.push_back(*e.minimal
+                      ? fmt::format("shrunk: minimal ({})", cost)
+                      : fmt::format("shrunk: not minimal: {} ({})", e.not_minimal_reason, cost));
+  }
   if (e.reproduced)
     out.push_back(*e.reproduced
                       ? "reproduced: yes (two exact replays, identical output and classes)"

@@ -4,11 +4,12 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-
+#include <map>
 #include <set>
 #include <thread>
 
 #include "controlled/shrink.hpp"
+#include "protocol/schedule.hpp"
 #include "run/child_env.hpp"
 
 namespace racelab {
@@ -69,19 +70,34 @@ ProcessSpec MakeSpec(const Target& t, const CampaignOptions& o, const FuzzSettin
 }
 
 std::vector<FuzzSetting> CalibrateFuzz(ProcessRunner& runner, const Target& t,
-                                       const CampaignOptions& o) {
+                                       const CampaignOptions& o, bool* controlled) {
   std::vector<FuzzSetting> out = o.fuzz;
-  std::optional<std::uint64_t> k;
+  std::optional<protocol::SchedTrailer> first;  // of the one run
+  bool ran = false;
+  auto run_once = [&](const FuzzSetting& f) {
+    if (first) return;
+    const ProcessResult pr = runner.Run(MakeSpec(t, o, f, o.seed));
+    // Only a run that exited by itself vouches for a missing trailer (a crash may
+    // have prevented writing one).
+    ran = pr.termination == Termination::kExited;
+    first = protocol::ParseSchedTrailer(pr.err);
+  };
   for (FuzzSetting& f : out) {
     if (f.mode != FuzzSetting::Mode::kPct || f.k != 0) continue;
-    if (!k) {
-      const ProcessResult pr =
-          runner.Run(MakeSpec(t, o, FuzzSetting{FuzzSetting::Mode::kRandom, 0}, o.seed));
-      const protocol::SchedTrailer tr = protocol::ParseSchedTrailer(pr.err);
-      k = tr.stats_seen && tr.steps > 0 ? std::min(tr.steps, protocol::kMaxPctSteps)
-                                        : protocol::kDefaultPctSteps;
-    }
-    f.k = *k;
+    run_once(FuzzSetting{FuzzSetting::Mode::kRandom, 0});
+    f.k = first->stats_seen && first->steps > 0 ? std::min(first->steps, protocol::kMaxPctSteps)
+                                                : protocol::kDefaultPctSteps;
+  }
+  if (controlled != nullptr) {
+    *controlled = true;
+    for (const FuzzSetting& f : out)
+      if (f.IsControlled()) {
+        run_once(f);
+        // A program that ran under a controlled setting and wrote no trailer has no
+        // scheduler of racelab's (docs/scheduling.md, "Which programs").
+        *controlled = !ran || first->present;
+        break;
+      }
   }
   return out;
 }
@@ -161,7 +177,18 @@ std::vector<TargetReport> Campaign::Run() {
       std::lock_guard<std::mutex> lock(mu_);
       progress_.current = "calibrating " + t.Label();
     }
-    fuzz_.push_back(CalibrateFuzz(runner_, t, options_));
+    bool controlled = true;
+    fuzz_.push_back(CalibrateFuzz(runner_, t, options_, &controlled));
+    if (!controlled) {
+      uncontrolled_.push_back(fuzz_.size() - 1);
+      if (options_.refuse_uncontrolled) {
+        uncontrolled_error_ = fmt::format(
+            "{}: controlled scheduling (--fuzz random, pct) does not apply: the program has no "
+            "racelab scheduler (a run under it wrote no racelab-sched trailer)",
+            t.Label());
+        return {};
+      }
+    }
   }
   if (fuzz_.size() != targets_.size()) fuzz_.assign(targets_.size(), options_.fuzz);
   std::vector<std::thread> workers;
@@ -173,6 +200,12 @@ std::vector<TargetReport> Campaign::Run() {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& a : aggregators_) out.push_back(a->Snapshot());
   }
+  for (std::size_t ti : uncontrolled_)
+    if (ti < out.size())
+      out[ti].notes.push_back(
+          "controlled scheduling does not apply: the program has no racelab scheduler (a run "
+          "under --fuzz random/pct wrote no racelab-sched trailer), so those runs ran "
+          "uncontrolled: no schedules, no schedule replay, no shrinking");
   if (!cancelled_.load())
     FollowUpControlledExamples(runner_, options_, targets_, out, &cancelled_,
                                [this](const std::string& what) {
@@ -182,105 +215,144 @@ std::vector<TargetReport> Campaign::Run() {
   return out;
 }
 
+namespace {
+
+// Writes shrink result `sr` (of target t) into example `ex`.
+void ApplyShrink(const Target& t, const ShrinkResult& sr, Example& ex) {
+  ex.minimal = sr.minimal;
+  ex.not_minimal_reason = sr.NotMinimalReason();
+  ex.shrink_probes = sr.probes;
+  ex.shrink_seconds = sr.seconds;
+  if (!sr.verified) return;
+  // Never report a schedule with more preemptions than the run it came from.
+  if (sr.final_run.stats_seen && ex.original_preemptions &&
+      sr.final_run.preemptions > *ex.original_preemptions) {
+    ex.minimal = false;
+    ex.not_minimal_reason = "the shrunk schedule had more preemptions; the original is shown";
+    return;
+  }
+  ex.schedule = sr.schedule;
+  ex.replay = ScheduleReplayCommand(t, sr.schedule);
+  if (sr.final_run.stats_seen) ex.preemptions = sr.final_run.preemptions;
+  ex.explanation.clear();
+  for (const std::string& l : sr.final_run.Explanation()) ex.explanation.push_back(Printable(l));
+  ex.deadlock.clear();
+  for (const std::string& l : sr.final_run.deadlock_lines) ex.deadlock.push_back(Printable(l));
+  // What the replay line now shows: the shrunk run's output and classes.
+  ex.excerpt = sr.final_probe.excerpt;
+  ex.divergence = sr.final_probe.divergence;
+  ex.classes.clear();
+  sr.final_probe.classes.ForEach([&](FailureClass c) { ex.classes.emplace_back(Name(c)); });
+}
+
+}  // namespace
+
 void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
                                 const std::vector<Target>& targets,
                                 std::vector<TargetReport>& reports,
                                 const std::atomic<bool>* cancelled,
                                 const std::function<void(const std::string&)>& status) {
-  // One task per distinct failing schedule (the determinism check) and per
-  // failing class (shrinking).
-  struct Task {
+  auto stop = [&] { return cancelled != nullptr && cancelled->load(); };
+  // The examples as the runs left them: every step reads these, never what a shrink
+  // has already changed (a shrunk example has other classes).
+  const std::vector<TargetReport> before = reports;
+  auto setting = [](std::size_t, const Example& e) { return e.setting.value_or(FuzzSetting{}); };
+
+  // 1. The determinism check: each distinct failing schedule replayed twice, exactly,
+  // with the same stdout and classes as the run itself and no divergence.
+  struct Check {
     std::size_t target;
-    std::string cls;       // shrink this class's example; "" = determinism check
-    std::string schedule;  // the original schedule
+    const Example* example;
   };
-  std::vector<Task> tasks;
-  for (std::size_t ti = 0; ti < reports.size() && ti < targets.size(); ++ti) {
-    std::set<std::string> checked;
-    for (const auto& [cls, e] : reports[ti].examples) {
+  std::vector<Check> checks;
+  // 2. Shrinking: per target, per distinct original schedule, its classes in order.
+  struct Group {
+    std::size_t target;
+    std::vector<std::string> classes;
+  };
+  std::vector<Group> groups;
+  for (std::size_t ti = 0; ti < before.size() && ti < targets.size(); ++ti) {
+    std::map<std::string, std::size_t> group_of;  // original schedule -> index in groups
+    for (const auto& [cls, e] : before[ti].examples) {
       if (e.original_schedule.empty()) continue;
-      if (o.check_determinism && checked.insert(e.original_schedule).second)
-        tasks.push_back({ti, "", e.original_schedule});
-      if (o.shrink_seconds > 0 && ParseFailureClass(cls))
-        tasks.push_back({ti, cls, e.original_schedule});
+      const bool first = !group_of.count(e.original_schedule);
+      if (first && o.check_determinism) checks.push_back({ti, &e});
+      if (o.shrink_runs == 0 || o.shrink_seconds_cap <= 0 || !ParseFailureClass(cls)) continue;
+      if (first) {
+        group_of[e.original_schedule] = groups.size();
+        groups.push_back({ti, {}});
+      }
+      groups[group_of[e.original_schedule]].classes.push_back(cls);
     }
   }
-  if (tasks.empty()) return;
 
-  // The examples as the runs left them: tasks read these, never what another
-  // task has already changed (a shrunk example has other classes).
-  const std::vector<TargetReport> before = reports;
   std::mutex mu;  // guards reports
   std::atomic<std::size_t> next{0};
-  auto stop = [&] { return cancelled != nullptr && cancelled->load(); };
-  auto worker = [&] {
+  auto check_worker = [&] {
     while (!stop()) {
       const std::size_t k = next.fetch_add(1);
-      if (k >= tasks.size()) return;
-      const Task& task = tasks[k];
-      const Target& t = targets[task.target];
-      const TargetReport& r = before[task.target];
-      auto it = task.cls.empty()
-                    ? std::find_if(r.examples.begin(), r.examples.end(),
-                                   [&](const auto& x) {
-                                     return x.second.original_schedule == task.schedule;
-                                   })
-                    : r.examples.find(task.cls);
-      if (it == r.examples.end()) continue;
-      const Example& e = it->second;
-      const FuzzSetting f = e.setting.value_or(FuzzSetting{});
-      if (status)
-        status(fmt::format("{} {}{}", task.cls.empty() ? "replaying" : "shrinking", t.Label(),
-                           task.cls.empty() ? "" : " " + task.cls));
-      const ProbeFn probe = MakeScheduleProbe(runner, t, o, f, e.seed);
-      if (task.cls.empty()) {
-        // Twice, exactly: the same stdout and classes as the run itself, no divergence.
-        ClassSet original;
-        for (const std::string& c : e.classes)
-          if (auto fc = ParseFailureClass(c)) original.Add(*fc);
-        bool same = true;
-        for (int n = 0; n < 2 && same && !stop(); ++n) {
-          const ScheduleProbe p = probe(task.schedule, ScheduleMode::kExact);
-          same = p.ran && !p.sched.diverged && p.classes == original &&
-                 (e.stdout_hash == 0 || p.stdout_hash == e.stdout_hash);
-        }
-        if (stop()) return;
-        std::lock_guard<std::mutex> lock(mu);
-        for (auto& [cls, ex] : reports[task.target].examples)
-          if (ex.original_schedule == task.schedule) ex.reproduced = same;
-        continue;
+      if (k >= checks.size()) return;
+      const Check& c = checks[k];
+      const Example& e = *c.example;
+      if (status) status(fmt::format("replaying {}", targets[c.target].Label()));
+      const ProbeFn probe =
+          MakeScheduleProbe(runner, targets[c.target], o, setting(c.target, e), e.seed);
+      ClassSet original;
+      for (const std::string& cl : e.classes)
+        if (auto fc = ParseFailureClass(cl)) original.Add(*fc);
+      bool same = true;
+      for (int n = 0; n < 2 && same && !stop(); ++n) {
+        const ScheduleProbe p = probe(e.original_schedule, ScheduleMode::kExact);
+        same = p.ran && !p.sched.diverged && p.classes == original &&
+               (e.stdout_hash == 0 || p.stdout_hash == e.stdout_hash);
       }
-      const FailureClass cls = *ParseFailureClass(task.cls);
-      const auto deadline =
-          std::chrono::steady_clock::now() +
-          std::chrono::microseconds(static_cast<std::int64_t>(o.shrink_seconds * 1e6));
-      const ShrinkResult sr = ShrinkSchedule(task.schedule, cls, probe, deadline, cancelled);
       if (stop()) return;
-      if (!sr.verified) continue;
       std::lock_guard<std::mutex> lock(mu);
-      auto at = reports[task.target].examples.find(task.cls);
-      if (at == reports[task.target].examples.end()) continue;
-      Example& ex = at->second;
-      ex.schedule = sr.schedule;
-      ex.replay = ScheduleReplayCommand(t, sr.schedule);
-      if (sr.final_run.stats_seen) ex.preemptions = sr.final_run.preemptions;
-      ex.explanation.clear();
-      for (const std::string& l : sr.final_run.Explanation())
-        ex.explanation.push_back(Printable(l));
-      ex.deadlock.clear();
-      for (const std::string& l : sr.final_run.deadlock_lines) ex.deadlock.push_back(Printable(l));
-      // What the replay line now shows: the shrunk run's output and classes.
-      ex.excerpt = sr.final_probe.excerpt;
-      ex.divergence = sr.final_probe.divergence;
-      ex.classes.clear();
-      sr.final_probe.classes.ForEach([&](FailureClass c) { ex.classes.emplace_back(Name(c)); });
+      for (auto& [cls, ex] : reports[c.target].examples)
+        if (ex.original_schedule == e.original_schedule) ex.reproduced = same;
     }
   };
   const int jobs = std::max(1, o.jobs);
-  std::vector<std::thread> workers;
-  for (int j = 0; j < jobs && static_cast<std::size_t>(j) < tasks.size(); ++j)
-    workers.emplace_back(worker);
-  for (std::thread& w : workers) w.join();
+  {
+    std::vector<std::thread> workers;
+    for (int j = 0; j < jobs && static_cast<std::size_t>(j) < checks.size(); ++j)
+      workers.emplace_back(check_worker);
+    for (std::thread& w : workers) w.join();
+  }
+
+  for (const Group& g : groups) {
+    const Target& t = targets[g.target];
+    // Results of this group so far, to share with a later class they also show.
+    std::vector<ShrinkResult> done;
+    for (const std::string& name : g.classes) {
+      if (stop()) return;
+      const Example& e = before[g.target].examples.at(name);
+      const FailureClass cls = *ParseFailureClass(name);
+      const ShrinkResult* shared = nullptr;
+      for (const ShrinkResult& r : done)
+        if (r.verified && r.minimal && r.final_probe.classes.Has(cls) &&
+            protocol::DecodeSchedule(r.schedule).value_or(protocol::Schedule{}).deviations.size() <=
+                1)
+          shared = &r;
+      if (shared == nullptr) {
+        if (status) status(fmt::format("shrinking {} {}", t.Label(), name));
+        const ProbeFn probe = MakeScheduleProbe(runner, t, o, setting(g.target, e), e.seed);
+        ShrinkOptions so;
+        so.max_probes = o.shrink_runs;
+        so.parallel = jobs;
+        so.cancelled = cancelled;
+        so.time_cap =
+            std::chrono::steady_clock::now() +
+            std::chrono::microseconds(static_cast<std::int64_t>(o.shrink_seconds_cap * 1e6));
+        done.push_back(ShrinkSchedule(e.original_schedule, cls, probe, so));
+        if (stop()) return;
+        shared = &done.back();
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      auto at = reports[g.target].examples.find(name);
+      if (at != reports[g.target].examples.end()) ApplyShrink(t, *shared, at->second);
+    }
+  }
 }
 
 }  // namespace racelab

@@ -21,6 +21,12 @@
 
 namespace racelab {
 
+// The default probe budget of shrinking one schedule (--shrink-runs); docs/findings.md,
+// "Shrinking", gives the measurement it was chosen from.
+inline constexpr std::uint64_t kDefaultShrinkRuns = 2000;
+// The default wall-clock safety cap of shrinking one schedule (--shrink-seconds).
+inline constexpr double kDefaultShrinkSecondsCap = 300;
+
 struct CampaignOptions {
   std::uint64_t runs = 100;  // per target
   int jobs = 2;
@@ -35,10 +41,17 @@ struct CampaignOptions {
   std::vector<std::string> base_env;
   std::string suppressions_file;
   SanitizerOptions sanitizer;
-  // Controlled runs (docs/scheduling.md): the time to shrink each failing class's
-  // schedule (0 = no shrinking), and whether each first failure is replayed twice.
-  double shrink_seconds = 5;
+  // Controlled runs (docs/scheduling.md): the probe runs to shrink each failing
+  // class's schedule with (0 = no shrinking), a wall-clock safety cap on one shrink
+  // (0 = no shrinking; a result it stopped says so), and whether each first failure is
+  // replayed twice.
+  std::uint64_t shrink_runs = kDefaultShrinkRuns;
+  double shrink_seconds_cap = kDefaultShrinkSecondsCap;
   bool check_determinism = true;
+  // A target without racelab's scheduler under a controlled setting: true = Run()
+  // stops before any run and uncontrolled_error() says why (one target); false = its
+  // report carries a note (several targets).
+  bool refuse_uncontrolled = false;
 };
 
 // Live counters for a progress line.
@@ -63,16 +76,22 @@ ProcessSpec MakeSpec(const Target& t, const CampaignOptions& o, const FuzzSettin
 
 // The settings target t runs with: each `pct:D` without K becomes `pct:D:K`, K the
 // steps of one `random` run with the campaign's first seed (1000 when that run
-// reports none), so every run is a function of its seed. One run at most. K depends
+// reports none), so every run is a function of its seed. With `controlled` given and
+// a controlled setting in the list, it also says whether the program has racelab's
+// scheduler: whether that run (or one with the first controlled setting) wrote a
+// racelab-sched trailer. One run at most. K depends
 // on the campaign (target, seed), never on the shard: every shard calibrates alike.
 std::vector<FuzzSetting> CalibrateFuzz(ProcessRunner& runner, const Target& t,
-                                       const CampaignOptions& o);
+                                       const CampaignOptions& o, bool* controlled = nullptr);
 
 // After the runs of a controlled campaign: each first failure per class is
-// replayed twice from its schedule (Example::reproduced) and its schedule shrunk
-// (options.shrink_seconds per class), `jobs` at a time. Updates `reports`
-// (parallel to `targets`); each replay runs with its example's own setting
-// (Example::setting). `cancelled` stops it early.
+// replayed twice from its schedule (Example::reproduced), `jobs` at a time; then
+// each failing class's schedule is shrunk (options.shrink_runs probes each), one
+// shrink at a time with `jobs` probes at once. Classes whose first failure is the
+// same run share one shrink when its result shows them all with one deviation at
+// most. The shrunk schedules are a function of the reports, never of `jobs` or
+// timing. Updates `reports` (parallel to `targets`); each replay runs with its
+// example's own setting (Example::setting). `cancelled` stops it early.
 void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
                                 const std::vector<Target>& targets,
                                 std::vector<TargetReport>& reports,
@@ -88,6 +107,9 @@ class Campaign {
   // Stops starting runs and kills the running ones. Thread-safe.
   void Cancel();
   bool cancelled() const { return cancelled_.load(); }
+  // Non-empty when Run() refused a target without racelab's scheduler
+  // (CampaignOptions::refuse_uncontrolled): the one-line reason.
+  const std::string& uncontrolled_error() const { return uncontrolled_error_; }
   Progress progress() const;
   // Per target, the fuzz settings its runs used (pct:D calibrated to pct:D:K); set by Run().
   const std::vector<std::vector<FuzzSetting>>& fuzz() const { return fuzz_; }
@@ -101,6 +123,8 @@ class Campaign {
   std::vector<std::unique_ptr<TargetAggregator>> aggregators_;
   std::vector<std::vector<FuzzSetting>> fuzz_;  // per target, calibrated
   std::vector<std::atomic<bool>> target_done_;  // --until-fail reached
+  std::vector<std::size_t> uncontrolled_;       // targets without racelab's scheduler
+  std::string uncontrolled_error_;
   std::atomic<std::uint64_t> next_{0};
   std::atomic<bool> cancelled_{false};
   mutable std::mutex mu_;  // guards aggregators_ and progress_

@@ -83,8 +83,9 @@ Variant ParseVariant(const json& j, const std::string& origin, std::size_t index
   where = fmt::format("{}: variant '{}'", origin, v.id);
   if (v.id.empty() || v.id.find('/') != std::string::npos)
     throw FieldError(where + ": 'id' must be a non-empty name without '/'");
-  v.problem = static_cast<int>(Count(j, "problem", where, true));
-  v.section = Str(j, "section", where);
+  // The tutorial's problem and section: racelab's own specimens only.
+  if (j.contains("problem")) v.problem = static_cast<int>(Count(j, "problem", where, true));
+  if (j.contains("section")) v.section = Str(j, "section", where);
   v.title = Str(j, "title", where);
   v.source = Str(j, "source", where);
   const std::string kind = Str(j, "kind", where);
@@ -176,6 +177,7 @@ Result<Manifest> ParseManifest(const std::string& text, const std::string& origi
     if (!vs.is_array()) throw FieldError(origin + ": 'variants' must be an array");
     Manifest m;
     m.path = origin;
+    if (doc.contains("source_root")) m.source_root = Str(doc, "source_root", origin);
     for (std::size_t i = 0; i < vs.size(); ++i) {
       Variant v = ParseVariant(vs[i], origin, i);
       if (m.Find(v.id)) throw FieldError(fmt::format("{}: duplicate id '{}'", origin, v.id));

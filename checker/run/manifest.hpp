@@ -29,8 +29,8 @@ struct ExpectedClass {
 
 struct Variant {
   std::string id;
-  int problem = 0;
-  std::string section;
+  int problem = 0;      // the tutorial's problem (1, 2); 0 for a user's variant
+  std::string section;  // the tutorial's section; "" for a user's variant
   std::string title;
   std::string source;
   bool timing = false;  // p1s7/p1s8: run only when named and in bench
@@ -53,6 +53,9 @@ struct Variant {
 
 struct Manifest {
   std::string path;
+  // The directory the variants' sources are under (reports show source paths relative to
+  // it and the HTML report quotes lines from it); "" = unknown.
+  std::string source_root;
   std::vector<Variant> variants;
   const Variant* Find(std::string_view id) const;
 };

@@ -100,7 +100,6 @@ CampaignOptions ControlledOptions(const char* fuzz, std::uint64_t runs) {
   o.jobs = 2;
   o.seed = 100;
   o.fuzz = *ParseFuzzList(fuzz);
-  o.shrink_seconds = 30;
   return o;
 }
 
@@ -154,6 +153,11 @@ TEST(ControlledCampaign, ExamplesCarryScheduleReplayDeterminismAndShrinking) {
             "--oracle exit-status");
   ASSERT_TRUE(bad.reproduced);
   EXPECT_TRUE(*bad.reproduced);
+  EXPECT_EQ(bad.minimal, true);
+  EXPECT_EQ(bad.not_minimal_reason, "");
+  ASSERT_TRUE(bad.shrink_probes);
+  EXPECT_GT(*bad.shrink_probes, 0u);
+  EXPECT_LE(*bad.shrink_probes, kDefaultShrinkRuns);
 
   const Example& dl = t.examples.at("deadlock");
   EXPECT_EQ(dl.seed, 101u);
@@ -179,7 +183,7 @@ TEST(ControlledCampaign, ReproducedIsFalseWhenAReplayDiffers) {
   });
   CampaignOptions o = ControlledOptions("pct:3", 1);
   o.seed = 101;
-  o.shrink_seconds = 0;
+  o.shrink_runs = 0;
   Campaign c(fake, o, {PathTarget()});
   const auto reports = c.Run();
   const Example& dl = reports[0].examples.at("deadlock");
@@ -187,6 +191,35 @@ TEST(ControlledCampaign, ReproducedIsFalseWhenAReplayDiffers) {
   EXPECT_FALSE(*dl.reproduced);
   EXPECT_EQ(dl.schedule, dl.original_schedule);  // no shrinking
   EXPECT_EQ(replays.load(), 2);
+}
+
+TEST(ControlledCampaign, AProgramWithoutTheSchedulerIsRefusedAloneAndNotedAmongOthers) {
+  // A program that ignores RACELAB_FUZZ: exits 0, no racelab-sched trailer.
+  FakeProcessRunner plain([](const ProcessSpec&) { return Exited(0, "hello\n"); });
+  CampaignOptions o = ControlledOptions("random", 3);
+  o.refuse_uncontrolled = true;
+  Campaign alone(plain, o, {PathTarget()});
+  EXPECT_TRUE(alone.Run().empty());
+  EXPECT_NE(alone.uncontrolled_error().find("controlled scheduling (--fuzz random, pct) does not "
+                                            "apply"),
+            std::string::npos)
+      << alone.uncontrolled_error();
+  EXPECT_EQ(plain.specs().size(), 1u);  // the one handshake run, no campaign
+
+  o.refuse_uncontrolled = false;
+  Campaign among(plain, o, {PathTarget()});
+  const auto reports = among.Run();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_TRUE(among.uncontrolled_error().empty());
+  ASSERT_EQ(reports[0].notes.size(), 1u);
+  EXPECT_NE(reports[0].notes[0].find("ran uncontrolled"), std::string::npos);
+
+  // A program with the scheduler gets no note; neither does an uncontrolled setting.
+  FakeProcessRunner sched(FakeControlled);
+  Campaign with(sched, ControlledOptions("pct:3", 2), {PathTarget()});
+  EXPECT_TRUE(with.Run()[0].notes.empty());
+  Campaign none(plain, ControlledOptions("none", 2), {PathTarget()});
+  EXPECT_TRUE(none.Run()[0].notes.empty());
 }
 
 TEST(ControlledCampaign, CleanPctRunsGiveTheBound) {

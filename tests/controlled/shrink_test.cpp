@@ -5,6 +5,8 @@
 
 #include <fmt/core.h>
 
+#include <map>
+
 #include "fake_process.hpp"
 #include "protocol/schedule.hpp"
 
@@ -58,10 +60,6 @@ std::string Enc(std::vector<Deviation> devs) {
   return protocol::EncodeSchedule(Schedule{kSteps, 0x1234, std::move(devs)});
 }
 
-std::chrono::steady_clock::time_point Far() {
-  return std::chrono::steady_clock::now() + std::chrono::seconds(60);
-}
-
 TEST(Shrink, KeepsExactlyTheOneDeviationTheFailureNeeds) {
   // The failure needs thread 2 to run at step 40, nothing else.
   Model m{[](const std::vector<Deviation>& d) {
@@ -73,20 +71,26 @@ TEST(Shrink, KeepsExactlyTheOneDeviationTheFailureNeeds) {
   const ProbeFn probe = MakeScheduleProbe(fake, ModelTarget(), CampaignOptions{},
                                           FuzzSetting{FuzzSetting::Mode::kPct, 0, 3, 100}, 1);
   const std::string original = Enc({{5, 1}, {12, 3}, {40, 2}, {41, 1}, {77, 3}, {90, 1}});
-  const ShrinkResult r = ShrinkSchedule(original, FailureClass::kBadExit, probe, Far());
+  const ShrinkResult r = ShrinkSchedule(original, FailureClass::kBadExit, probe);
   ASSERT_TRUE(r.verified);
   EXPECT_EQ(r.schedule, Enc({{40, 2}}));
+  EXPECT_TRUE(r.minimal);
+  EXPECT_EQ(r.NotMinimalReason(), "");
   EXPECT_EQ(r.final_run.preemptions, 1u);
   EXPECT_EQ(r.final_run.Explanation(),
             std::vector<std::string>{
                 "step 40: thread 0 at model.cpp:50 (read) -> thread 2 runs model.cpp:50 (write)"});
-  EXPECT_GT(r.attempts, 6u);
   // Candidates ran in guide mode; the last run was the exact replay.
   const auto specs = fake.specs();
   ASSERT_FALSE(specs.empty());
   EXPECT_EQ(EnvOf(specs.front(), "RACELAB_SCHEDULE_MODE"), "guide");
   EXPECT_EQ(EnvOf(specs.back(), "RACELAB_SCHEDULE_MODE"), "exact");
   EXPECT_EQ(EnvOf(specs.back(), "RACELAB_SCHEDULE"), r.schedule);
+  // Probes count one-at-a-time (a repeated candidate's run is reused); runs add the run
+  // with no deviation and the exact replay.
+  EXPECT_LE(r.runs, r.probes + 2);
+  EXPECT_GT(r.probes, 6u);
+  EXPECT_EQ(specs.size(), r.runs);
 }
 
 TEST(Shrink, MovesADeviationAsEarlyAsTheFailureAllows) {
@@ -99,9 +103,10 @@ TEST(Shrink, MovesADeviationAsEarlyAsTheFailureAllows) {
   FakeProcessRunner fake(m);
   const ProbeFn probe = MakeScheduleProbe(fake, ModelTarget(), CampaignOptions{}, FuzzSetting{}, 1);
   const ShrinkResult r =
-      ShrinkSchedule(Enc({{3, 1}, {64, 3}, {80, 2}}), FailureClass::kBadExit, probe, Far());
+      ShrinkSchedule(Enc({{3, 1}, {64, 3}, {80, 2}}), FailureClass::kBadExit, probe);
   ASSERT_TRUE(r.verified);
   EXPECT_EQ(r.schedule, Enc({{10, 3}}));
+  EXPECT_TRUE(r.minimal);
 }
 
 TEST(Shrink, ContinuesFromTheScheduleTheGuidedRunExecuted) {
@@ -125,36 +130,161 @@ TEST(Shrink, ContinuesFromTheScheduleTheGuidedRunExecuted) {
   });
   const ProbeFn probe = MakeScheduleProbe(fake, ModelTarget(), CampaignOptions{}, FuzzSetting{}, 1);
   const ShrinkResult r = ShrinkSchedule(Enc({{20, 1}, {30, 2}, {60, 3}, {70, 2}, {80, 1}}),
-                                        FailureClass::kBadExit, probe, Far());
+                                        FailureClass::kBadExit, probe);
   ASSERT_TRUE(r.verified);
   EXPECT_EQ(r.schedule, Enc({{20, 1}}));
-  // Removing step 30 was the first accepted candidate; it also dropped 60, 70, 80,
-  // so they were never tried one by one: 2 removals, 2 moves, then one more round of
-  // 1 removal and 2 moves that changes nothing.
-  EXPECT_EQ(r.attempts, 7u);
+  // The original's own guided run executed only {20, 30}: no candidate ever named a
+  // step after 50.
+  for (const ProcessSpec& spec : fake.specs()) {
+    const auto sch = protocol::DecodeSchedule(EnvOf(spec, "RACELAB_SCHEDULE"));
+    ASSERT_TRUE(sch.has_value());
+    if (spec.env == fake.specs().front().env) continue;  // the original itself
+    for (const Deviation& x : sch->deviations) EXPECT_LE(x.step, 50u);
+  }
 }
 
-TEST(Shrink, KeepsTheOriginalWhenTheClassIsGoneOrTimeIsUp) {
+TEST(Shrink, FindsTheSinglePreemptionThatGreedyShrinkingCannotReach) {
+  // Fails with thread 2 at step 30 and thread 3 at step 60 together, or with thread 2
+  // at step 45 alone. Removing or moving one deviation of the pair never fails, so
+  // only the direct search of single preemptions reaches one preemption.
+  Model m{[](const std::vector<Deviation>& d) {
+    bool a = false, b = false, single = false;
+    for (const Deviation& x : d) {
+      a |= x.step == 30 && x.thread == 2;
+      b |= x.step == 60 && x.thread == 3;
+      single |= x.step == 45 && x.thread == 2;
+    }
+    return (a && b) || (single && d.size() == 1);
+  }};
+  FakeProcessRunner fake(m);
+  const ProbeFn probe = MakeScheduleProbe(fake, ModelTarget(), CampaignOptions{}, FuzzSetting{}, 1);
+  const std::string original = Enc({{10, 1}, {30, 2}, {60, 3}, {80, 1}});
+  const ShrinkResult r = ShrinkSchedule(original, FailureClass::kBadExit, probe);
+  ASSERT_TRUE(r.verified);
+  EXPECT_EQ(r.schedule, Enc({{45, 2}}));
+  EXPECT_TRUE(r.minimal);
+
+  // With too small a budget the search stops at the pair and says why; the result is
+  // still never less simple than the original.
+  ShrinkOptions tight;
+  tight.max_probes = 20;
+  const ShrinkResult cut = ShrinkSchedule(original, FailureClass::kBadExit, probe, tight);
+  ASSERT_TRUE(cut.verified);
+  EXPECT_EQ(cut.stop, ShrinkStop::kProbeBudget);
+  EXPECT_FALSE(cut.minimal);
+  EXPECT_EQ(cut.probes, 20u);
+  EXPECT_EQ(cut.NotMinimalReason(), "stopped at the probe budget (20 runs, --shrink-runs)");
+  EXPECT_EQ(cut.schedule, Enc({{30, 2}, {60, 3}}));
+}
+
+TEST(Shrink, KeepsTheOriginalWhenTheClassIsGoneOrTheTimeCapIsReached) {
   Model never{[](const std::vector<Deviation>&) { return false; }};
   FakeProcessRunner fake(never);
   const ProbeFn probe = MakeScheduleProbe(fake, ModelTarget(), CampaignOptions{}, FuzzSetting{}, 1);
   const std::string original = Enc({{5, 1}});
-  const ShrinkResult r = ShrinkSchedule(original, FailureClass::kBadExit, probe, Far());
+  const ShrinkResult r = ShrinkSchedule(original, FailureClass::kBadExit, probe);
   EXPECT_FALSE(r.verified);
+  EXPECT_FALSE(r.minimal);
   EXPECT_EQ(r.schedule, original);
 
   Model always{[](const std::vector<Deviation>&) { return true; }};
   FakeProcessRunner fake2(always);
   const ProbeFn probe2 =
       MakeScheduleProbe(fake2, ModelTarget(), CampaignOptions{}, FuzzSetting{}, 1);
-  const ShrinkResult late = ShrinkSchedule(Enc({{5, 1}, {9, 2}}), FailureClass::kBadExit, probe2,
-                                           std::chrono::steady_clock::now());
-  EXPECT_TRUE(late.out_of_time);
-  EXPECT_EQ(late.attempts, 0u);
+  ShrinkOptions capped;
+  capped.time_cap = std::chrono::steady_clock::time_point{};  // long past
+  const ShrinkResult late =
+      ShrinkSchedule(Enc({{5, 1}, {9, 2}}), FailureClass::kBadExit, probe2, capped);
+  EXPECT_EQ(late.stop, ShrinkStop::kTimeCap);
+  EXPECT_EQ(late.probes, 0u);
   EXPECT_TRUE(late.verified);  // the final exact replay still runs
+  EXPECT_FALSE(late.minimal);
+  EXPECT_EQ(late.NotMinimalReason(), "stopped at the time cap");
   EXPECT_EQ(late.schedule, Enc({{5, 1}, {9, 2}}));
   // Not a schedule: nothing to shrink.
-  EXPECT_EQ(ShrinkSchedule("bogus", FailureClass::kBadExit, probe2, Far()).schedule, "bogus");
+  EXPECT_EQ(ShrinkSchedule("bogus", FailureClass::kBadExit, probe2).schedule, "bogus");
+}
+
+TEST(Shrink, FailsWithoutDeviationsShrinksToNone) {
+  Model always{[](const std::vector<Deviation>&) { return true; }};
+  FakeProcessRunner fake(always);
+  const ProbeFn probe = MakeScheduleProbe(fake, ModelTarget(), CampaignOptions{}, FuzzSetting{}, 1);
+  const ShrinkResult r = ShrinkSchedule(Enc({{5, 1}, {9, 2}}), FailureClass::kBadExit, probe);
+  ASSERT_TRUE(r.verified);
+  EXPECT_EQ(r.schedule, Enc({}));
+  EXPECT_TRUE(r.minimal);
+}
+
+// A seeded model: fails when the applied deviations are at most two and include one
+// of two seeded (step, thread) pairs, or include two of four other seeded pairs. The
+// original holds those four and some noise.
+struct SeededCase {
+  Model model;
+  std::vector<Deviation> original;
+};
+
+SeededCase Seeded(std::uint64_t seed) {
+  std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+  auto next = [&x] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  auto pick = [&] {
+    return Deviation{1 + next() % kSteps, static_cast<std::uint32_t>(1 + next() % 3)};
+  };
+  std::vector<Deviation> one{pick(), pick()};
+  std::vector<Deviation> two{pick(), pick(), pick(), pick()};
+  std::map<std::uint64_t, std::uint32_t> at;
+  for (const Deviation& d : two) at[d.step] = d.thread;
+  for (int i = 0; i < 12; ++i) at.insert({1 + next() % kSteps, 1 + next() % 3});
+  SeededCase c;
+  for (const auto& [step, thread] : at) c.original.push_back({step, thread});
+  c.model = Model{[one, two](const std::vector<Deviation>& d) {
+    std::size_t hits = 0;
+    for (const Deviation& x : d) {
+      for (const Deviation& o : one)
+        if (x.step == o.step && x.thread == o.thread && d.size() <= 2) return true;
+      for (const Deviation& o : two) hits += x.step == o.step && x.thread == o.thread;
+    }
+    return hits >= 2;
+  }};
+  return c;
+}
+
+TEST(Shrink, TheResultDoesNotDependOnHowManyProbesRunAtOnce) {
+  // Law: for every model, original and budget, the shrunk schedule, the probe count and
+  // the minimality are the same whether probes run one at a time or eight at once.
+  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+    const SeededCase c = Seeded(seed);
+    const std::string original = Enc(c.original);
+    FakeProcessRunner fake(c.model);
+    const ProbeFn probe =
+        MakeScheduleProbe(fake, ModelTarget(), CampaignOptions{}, FuzzSetting{}, 1);
+    for (std::uint64_t budget : {7ull, 60ull, 2000ull}) {
+      ShrinkOptions one;
+      one.max_probes = budget;
+      ShrinkOptions eight = one;
+      eight.parallel = 8;
+      const ShrinkResult a = ShrinkSchedule(original, FailureClass::kBadExit, probe, one);
+      const ShrinkResult b = ShrinkSchedule(original, FailureClass::kBadExit, probe, eight);
+      SCOPED_TRACE(fmt::format("seed {} budget {}", seed, budget));
+      ASSERT_TRUE(a.verified);
+      EXPECT_EQ(a.schedule, b.schedule);
+      EXPECT_EQ(a.probes, b.probes);
+      EXPECT_EQ(a.minimal, b.minimal);
+      EXPECT_EQ(a.stop, b.stop);
+      EXPECT_LE(a.probes, budget);
+      // Never less simple than the original.
+      EXPECT_LE(protocol::DecodeSchedule(a.schedule)->deviations.size(), c.original.size());
+      // With the full budget every seeded model reaches its minimum of one or two.
+      if (budget == 2000) {
+        EXPECT_TRUE(a.minimal);
+        EXPECT_LE(protocol::DecodeSchedule(a.schedule)->deviations.size(), 2u);
+      }
+    }
+  }
 }
 
 }  // namespace

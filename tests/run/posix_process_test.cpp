@@ -67,13 +67,11 @@ TEST(PosixProcessRunner, ReportsCrashSignals) {
   EXPECT_EQ(abrt.signal, SIGABRT);
 }
 
-TEST(PosixProcessRunner, KillsAHangingGroupWithinASecondOfTheTimeout) {
+// The fixture ignores SIGTERM and never ends: Run returns only if it kills the group.
+TEST(PosixProcessRunner, KillsAHangingGroupAtTheTimeout) {
   PosixProcessRunner runner;
-  const auto start = std::chrono::steady_clock::now();
   ProcessResult r = runner.Run(Fixture("hang", milliseconds(300)));
-  const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(r.termination, Termination::kTimedOut);
-  EXPECT_LT(took, milliseconds(1300));
   EXPECT_EQ(CountProcessesRunning(FixtureCommand("hang")), 0);
 }
 
@@ -96,12 +94,10 @@ TEST(PosixProcessRunner, AProgramThatClosesStdoutEarlyStillEndsNormally) {
 TEST(PosixProcessRunner, AGrandchildHoldingThePipesDoesNotHoldTheRunOrSurviveIt) {
   PosixProcessRunner runner;
   for (const char* mode : {"grandchild", "setsid-grandchild"}) {
-    const auto start = std::chrono::steady_clock::now();
+    // The grandchild never ends by itself: a runner that waited for it would not return.
     ProcessResult r = runner.Run(Fixture(mode));
-    const auto took = std::chrono::steady_clock::now() - start;
     EXPECT_EQ(r.termination, Termination::kExited) << mode;
     EXPECT_EQ(r.out, "parent done\n") << mode;
-    EXPECT_LT(took, milliseconds(2000)) << mode;
     EXPECT_EQ(CountProcessesRunning(FixtureCommand(mode)), 0) << mode;
   }
   EXPECT_EQ(CountZombieChildren(), 0);
@@ -132,11 +128,10 @@ TEST(PosixProcessRunner, CancelAllKillsRunningGroupsFromAnotherThread) {
     std::this_thread::sleep_for(milliseconds(200));
     runner.CancelAll();
   });
-  const auto start = std::chrono::steady_clock::now();
-  ProcessResult r = runner.Run(Fixture("hang", milliseconds(20000)));
+  // Cancelled before or during the run, it ends kCancelled; never at its (day-long) timeout.
+  ProcessResult r = runner.Run(Fixture("hang", std::chrono::hours(24)));
   canceller.join();
   EXPECT_EQ(r.termination, Termination::kCancelled);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
   EXPECT_EQ(runner.Run(Fixture("ok")).termination, Termination::kCancelled);
   EXPECT_EQ(CountProcessesRunning(FixtureCommand("hang")), 0);
 }

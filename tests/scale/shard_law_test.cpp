@@ -15,10 +15,10 @@ using testing::RunRacelab;
 using testing::ScaleTemp;
 
 // Small: a specimen that fails under pct:3 and random in four classes, 8 runs, one build;
-// shrinking on, for a second per class.
+// shrinking on, 40 probe runs per class.
 std::vector<std::string> Campaign(const std::string& fuzz) {
-  return {"run",    "p1s4", "--build",          "plain", "--runs",       "8", "--jobs", "2",
-          "--fuzz", fuzz,   "--shrink-seconds", "1",     "--no-progress"};
+  return {"run",    "p1s4", "--build",       "plain", "--runs",       "8", "--jobs", "2",
+          "--fuzz", fuzz,   "--shrink-runs", "40",    "--no-progress"};
 }
 
 // want_exit -1: 0 or 1 (a shard may or may not hold a failing run).

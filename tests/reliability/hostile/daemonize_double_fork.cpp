@@ -11,7 +11,7 @@ int main() {
   if (middle == 0) {
     ::setsid();
     if (::fork() == 0) {
-      ::sleep(60);
+      for (;;) ::pause();  // until killed: waiting for it would never end
       _exit(0);
     }
     _exit(0);

@@ -8,7 +8,7 @@
 
 int main() {
   if (::fork() == 0) {
-    ::sleep(60);
+    for (;;) ::pause();  // until killed: waiting for it would never end
     _exit(0);
   }
   std::puts("child done");

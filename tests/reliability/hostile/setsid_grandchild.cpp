@@ -9,7 +9,7 @@
 int main() {
   if (::fork() == 0) {
     ::setsid();
-    ::sleep(60);
+    for (;;) ::pause();  // until killed: waiting for it would never end
     _exit(0);
   }
   std::puts("child done");
