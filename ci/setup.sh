@@ -12,6 +12,8 @@ packages=(
   chromium fonts-dejavu-core  # the HTML report test opens the page in headless Chromium
   clang-format
   bc time               # bench/ scripts
+  parallel python3-yaml  # the scale-out recipes' tests: GNU parallel, the Kubernetes YAML
+  munge slurmctld slurmd slurm-client  # the single-node Slurm of the cluster test
   dpkg-dev file lintian # cpack -G DEB (dpkg-shlibdeps, file) and the package check
 )
 missing=()

@@ -10,10 +10,13 @@ files=$(git ls-files '*.cpp' '*.hpp' 2>/dev/null || find checker variants tests 
 clang-format --dry-run -Werror $files
 
 jobs=$(nproc)
-echo "== default preset: configure, build, every test but the stress and fuzz labels"
+echo "== default preset: configure, build, every test but the stress, fuzz and cluster labels"
 cmake --preset default
 cmake --build --preset default -j "$jobs"
-ctest --preset default -j "$jobs"
+ctest --preset default -j "$jobs" -E '^SlurmCluster\.'
+
+echo "== cluster: a single-node Slurm runs a campaign as a job array (label cluster)"
+ctest --preset default -R '^SlurmCluster\.' --output-on-failure
 
 # The 200-run manifest check (RacelabCli.AllSpecimensBehaveAsTheManifestExpectsOver200Runs)
 # runs once, in the default preset above: under ASan it only repeats the same specimen

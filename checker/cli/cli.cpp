@@ -26,6 +26,7 @@ commands:
   run [TARGET...]           run targets many times in parallel and classify every failure
   replay TARGET --seed S    run one run again, exactly as a report's replay line says
   report FILE.json          render a saved JSON report (text, json, junit, html, sarif, markdown)
+  merge SHARD.json...       merge the reports of a campaign's shards (run --shard K/N) into one
   bench [EXPERIMENT]        measure: timing, scaling, detection, throughput or all
 
 A TARGET is a manifest id (see `racelab list`), `all` (every correctness
@@ -42,9 +43,10 @@ int Dispatch(const std::string& cmd, const std::vector<std::string>& rest) {
   if (cmd == "run") return cli::CmdRun(rest);
   if (cmd == "replay") return cli::CmdReplay(rest);
   if (cmd == "report") return cli::CmdReport(rest);
+  if (cmd == "merge") return cli::CmdMerge(rest);
   if (cmd == "bench") return CmdBench(rest);
   throw cli::Usage(fmt::format(
-      "unknown command '{}' (use list, run, replay, report or bench; see --help)", cmd));
+      "unknown command '{}' (use list, run, replay, report, merge or bench; see --help)", cmd));
 }
 
 }  // namespace

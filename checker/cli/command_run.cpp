@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -17,6 +18,7 @@
 #include "cli/run_setup.hpp"
 #include "report/expectations.hpp"
 #include "run/posix_process.hpp"
+#include "run/shard.hpp"
 #include "run/signal_watch.hpp"
 #include "util/fuzz_setting.hpp"
 #include "util/text_util.hpp"
@@ -71,7 +73,13 @@ po::options_description RunOptions() {
        po::value<std::string>()->default_value(fmt::format("{:g}", kDefaultShrinkSecondsCap))
                    ->value_name("N"),
        "controlled runs: a safety cap on the wall-clock time of one shrink (0 = no "
-       "shrinking); a result it stops is reported as not minimal");
+       "shrinking); a result it stops is reported as not minimal")
+      ("shard", po::value<std::string>()->value_name("K/N|auto"),
+       "run only the runs i with i mod N = K, each with its seed and fuzz setting of the whole "
+       "campaign, and write a shard report for `racelab merge`; auto: K and N from a Slurm job "
+       "array or a Kubernetes Indexed Job (docs/scale-out.md)")
+      ("shards", po::value<std::string>()->value_name("N"),
+       "the number of shards, for --shard auto in a Kubernetes Indexed Job (its completions)");
   // clang-format on
   AddReportOutputOptions(d);
   AddRunSetupOptions(d, "both");
@@ -93,12 +101,52 @@ CampaignOptions RunCampaignOptions(const po::variables_map& vm, const Locations&
   o.until_fail = vm["until-fail"].as<bool>();
   o.shrink_seconds_cap =
       SecondsOption("--shrink-seconds", vm["shrink-seconds"].as<std::string>(), 86400, true);
-  o.shrink_runs =
-      CountOption("--shrink-runs", vm["shrink-runs"].as<std::string>(), 0, 100'000'000);
+  o.shrink_runs = CountOption("--shrink-runs", vm["shrink-runs"].as<std::string>(), 0, 100'000'000);
+  if (vm.count("shards") && !vm.count("shard")) throw Usage("--shards: only with --shard");
+  if (vm.count("shard")) {
+    std::optional<std::uint64_t> shards;
+    if (vm.count("shards"))
+      shards = CountOption("--shards", vm["shards"].as<std::string>(), 1, kMaxShards);
+    auto shard = ParseShard(vm["shard"].as<std::string>(), shards, [](const char* name) {
+      return static_cast<const char*>(std::getenv(name));
+    });
+    if (!shard) throw Usage(shard.error().what);
+    o.shard = *shard;
+  }
   return o;
 }
 
 }  // namespace
+
+// What makes this campaign this campaign: for `racelab merge` to recognise its shards.
+static CampaignIdentity IdentityOf(const ReportSettings& s, double shrink_seconds,
+                                   std::uint64_t shrink_runs, const std::vector<Target>& targets,
+                                   const std::vector<std::vector<FuzzSetting>>& fuzz) {
+  CampaignIdentity c;
+  c.racelab_version = RACELAB_VERSION;
+  c.runs = s.runs;
+  c.seed = s.seed;
+  c.fuzz = s.fuzz;
+  c.timeout_s = s.timeout_s;
+  c.build = s.build ? std::string(Name(*s.build)) : std::string();
+  c.expect = s.expect;
+  c.until_fail = s.until_fail;
+  c.shrink_seconds = shrink_seconds;
+  c.shrink_runs = shrink_runs;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const Target& t = targets[i];
+    CampaignTarget ct;
+    ct.id = t.id;
+    ct.build = t.BuildName();
+    ct.binary = FileFingerprint(t.executable);
+    ct.oracle = std::string(Name(t.oracle));
+    ct.iterations = t.iterations;
+    ct.threads = t.threads;
+    ct.fuzz = JoinFuzzList(i < fuzz.size() ? fuzz[i] : std::vector<FuzzSetting>{});
+    c.targets.push_back(std::move(ct));
+  }
+  return c;
+}
 
 int CmdRun(const std::vector<std::string>& args) {
   const po::options_description d = RunOptions();
@@ -151,6 +199,15 @@ int CmdRun(const std::vector<std::string>& args) {
   if (report.settings.expect)
     for (std::size_t i = 0; i < targets.size(); ++i)
       ApplyExpectations(report.targets[i], targets[i].variant, targets[i].build);
+  report.campaign =
+      IdentityOf(report.settings, o.shrink_seconds_cap, o.shrink_runs, targets, campaign.fuzz());
+  if (vm.count("shard")) {
+    ShardCoverage c;
+    c.count = o.shard.count;
+    c.indices = {o.shard.index};
+    if (std::string host = HostName(); !host.empty()) c.hosts = {host};
+    report.shards = c;
+  }
 
   const bool written = WriteOutputs(report, outputs);
   if (signal_seen != 0) {

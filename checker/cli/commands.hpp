@@ -12,5 +12,6 @@ int CmdList(const std::vector<std::string>& args);
 int CmdRun(const std::vector<std::string>& args);
 int CmdReplay(const std::vector<std::string>& args);
 int CmdReport(const std::vector<std::string>& args);
+int CmdMerge(const std::vector<std::string>& args);
 
 }  // namespace racelab::cli

@@ -10,7 +10,6 @@
 #include "util/file_util.hpp"
 #include "util/number.hpp"
 
-
 namespace racelab::cli {
 
 namespace fs = std::filesystem;

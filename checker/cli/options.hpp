@@ -74,12 +74,12 @@ void PrintHelp(std::ostream& out, const po::options_description& d);
 // racelab_add_variant() in a build directory), then beside itself (its own specimens in a
 // build tree). The variants a manifest lists are built beside it, in plain/ and tsan/.
 struct Locations {
-  std::string bin_dir;            // --bin-dir, else racelab's own directory
-  std::string manifest;           // the manifest file
-  bool manifest_chosen = false;   // --manifest given, or a default that exists
-  std::string variant_dir;        // <variant_dir>/{plain,tsan}/<id>
-  std::string suppressions;       // TSan suppressions when found, absolute; else ""
-  std::string source_root;        // the manifest's, for reports' source paths
+  std::string bin_dir;           // --bin-dir, else racelab's own directory
+  std::string manifest;          // the manifest file
+  bool manifest_chosen = false;  // --manifest given, or a default that exists
+  std::string variant_dir;       // <variant_dir>/{plain,tsan}/<id>
+  std::string suppressions;      // TSan suppressions when found, absolute; else ""
+  std::string source_root;       // the manifest's, for reports' source paths
 };
 Locations Locate(const po::variables_map& vm);
 

@@ -9,7 +9,6 @@
 
 #include "run/child_env.hpp"
 
-
 namespace racelab::cli {
 
 namespace fs = std::filesystem;

@@ -11,8 +11,8 @@
 #include "protocol/trailer.hpp"
 #include "run/process.hpp"
 #include "run/target.hpp"
-#include "util/text_util.hpp"  // Printable
 #include "util/excerpt_line.hpp"
+#include "util/text_util.hpp"  // Printable
 
 namespace racelab {
 

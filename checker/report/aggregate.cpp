@@ -98,15 +98,17 @@ TargetReport TargetAggregator::Snapshot() const {
               if (a.first_run != b.first_run) return a.first_run < b.first_run;
               return a.signature < b.signature;
             });
-  // The guarantee of the deepest pct setting, when its runs found nothing and
-  // measured their threads and steps.
-  if (!pct_.empty()) {
-    const auto& [depth, tally] = *pct_.rbegin();
-    if (tally.runs > 0 && tally.failed == 0 && tally.threads > 0 && tally.steps > 0)
-      r.pct_bound = PctBound{depth, tally.runs, tally.threads, tally.steps,
-                             PctFindProbability(depth, tally.runs, tally.threads, tally.steps)};
-  }
+  r.pct_bound = PctBoundOf(r.pct_tallies);
   return r;
+}
+
+std::optional<PctBound> PctBoundOf(const std::map<std::uint64_t, PctTally>& tallies) {
+  if (tallies.empty()) return std::nullopt;
+  const auto& [depth, tally] = *tallies.rbegin();
+  if (tally.runs > 0 && tally.failed == 0 && tally.threads > 0 && tally.steps > 0)
+    return PctBound{depth, tally.runs, tally.threads, tally.steps,
+                    PctFindProbability(depth, tally.runs, tally.threads, tally.steps)};
+  return std::nullopt;
 }
 
 void TargetAggregator::Add(const RunInfo& run, const RunVerdict& v) {
@@ -122,7 +124,7 @@ void TargetAggregator::Add(const RunInfo& run, const RunVerdict& v) {
   if (failed) ++report_.failed_runs;
   const bool controlled = run.setting != nullptr && run.setting->IsControlled();
   if (run.setting != nullptr && run.setting->mode == FuzzSetting::Mode::kPct) {
-    PctTally& p = pct_[run.setting->depth];
+    PctTally& p = report_.pct_tallies[run.setting->depth];
     ++p.runs;
     if (failed) ++p.failed;
     if (v.sched.stats_seen) {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "judge/classify.hpp"
@@ -40,12 +41,11 @@ class TargetAggregator {
   std::uint64_t cpu_us_ = 0;
   std::map<std::string, std::uint64_t> wall_us_by_fuzz_;
   std::map<std::string, std::size_t> signature_index_;  // signature -> sanitizer_reports slot
-  // pct runs by depth: how many, how many failed, the most threads and steps seen.
-  struct PctTally {
-    std::uint64_t runs = 0, failed = 0, threads = 0, steps = 0;
-  };
-  std::map<std::uint64_t, PctTally> pct_;
 };
+
+// The PCT guarantee of the deepest pct setting, when its runs found nothing and
+// measured their threads and steps.
+std::optional<PctBound> PctBoundOf(const std::map<std::uint64_t, PctTally>& tallies);
 
 // FNV-1a 64 of a run's stdout without its `elapsed:` timing lines: equal for two
 // runs that printed the same thing.

@@ -10,16 +10,26 @@
 namespace racelab {
 
 void ApplyExpectations(TargetReport& r, const Variant* variant, const std::optional<Build>& build) {
-  r.expect_checked = true;
-  r.expected.clear();
-  std::vector<ExpectedClass> expected;
-  std::vector<FailureClass> tolerated;
+  r.expected_rates.clear();
+  r.tolerated.clear();
   if (variant != nullptr && build) {
     if (auto it = variant->expected.find(*build); it != variant->expected.end())
-      expected = it->second;
+      for (const ExpectedClass& e : it->second)
+        r.expected_rates.push_back({e.cls, e.rate, e.measured_runs});
     if (auto it = variant->tolerated.find(*build); it != variant->tolerated.end())
-      tolerated = it->second;
+      for (FailureClass c : it->second) r.tolerated.push_back(c);
   }
+  JudgeExpectations(r);
+}
+
+void JudgeExpectations(TargetReport& r) {
+  r.expect_checked = true;
+  r.expected.clear();
+  r.notes.clear();
+  std::vector<ExpectedClass> expected;
+  for (const ExpectedRate& e : r.expected_rates)
+    expected.push_back({e.cls, e.rate, e.measured_runs});
+  const std::vector<FailureClass>& tolerated = r.tolerated;
   for (const ExpectedClass& e : expected) r.expected.push_back(e.cls);
 
   bool unexpected = false;

@@ -14,4 +14,8 @@ inline constexpr double kNotReproducedProbability = 0.001;
 // null (a path target: no failure is expected).
 void ApplyExpectations(TargetReport& r, const Variant* variant, const std::optional<Build>& build);
 
+// The same judgement from what r itself records (r.expected_rates, r.tolerated): how a
+// merge of shard reports re-judges the total without the manifest. Replaces r.notes.
+void JudgeExpectations(TargetReport& r);
+
 }  // namespace racelab

@@ -37,4 +37,15 @@ std::string_view BuildName(const std::optional<Build>& b) {
   return b ? Name(*b) : "path";
 }
 
+std::vector<std::uint64_t> ShardCoverage::Missing() const {
+  std::vector<std::uint64_t> out;
+  std::size_t at = 0;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    while (at < indices.size() && indices[at] < i) ++at;
+    if (at < indices.size() && indices[at] == i) continue;
+    out.push_back(i);
+  }
+  return out;
+}
+
 }  // namespace racelab

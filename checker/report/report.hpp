@@ -99,6 +99,26 @@ struct PctBound {
   double probability = 0;
 };
 
+// What the PCT bound of a target is computed from: its runs of one pct:D setting.
+// Kept in the report so that merged shards recompute the bound on the total.
+struct PctTally {
+  std::uint64_t runs = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t threads = 0;  // the most threads a run had
+  std::uint64_t steps = 0;    // the most steps a run took
+  bool operator==(const PctTally& o) const {
+    return runs == o.runs && failed == o.failed && threads == o.threads && steps == o.steps;
+  }
+};
+
+// One class the manifest expects, with the rate it was measured at: kept in the
+// report so that a merge re-judges --expect from the JSON alone.
+struct ExpectedRate {
+  FailureClass cls = FailureClass::kOk;
+  double rate = 0;
+  std::uint64_t measured_runs = 0;
+};
+
 // A deduplicated sanitizer report: one signature, however many runs showed it.
 struct SanitizerSummary {
   std::string kind;
@@ -133,12 +153,15 @@ struct TargetReport {
   bool expect_checked = false;
   std::vector<FailureClass> expected;
   Verdict verdict = Verdict::kAsExpected;
-  std::vector<std::string> notes;    // e.g. "expected class X not seen in N runs (not enough runs)"
-  double wall_seconds = 0;           // sum of run wall times
-  double cpu_seconds = 0;            // sum of child CPU times
-  std::uint64_t harness_errors = 0;  // runs racelab itself failed to carry out
+  std::vector<std::string> notes;  // e.g. "expected class X not seen in N runs (not enough runs)"
+  std::vector<ExpectedRate> expected_rates;  // --expect: the manifest's expectations
+  std::vector<FailureClass> tolerated;       // --expect: classes neither expected nor unexpected
+  double wall_seconds = 0;                   // sum of run wall times
+  double cpu_seconds = 0;                    // sum of child CPU times
+  std::uint64_t harness_errors = 0;          // runs racelab itself failed to carry out
   std::vector<std::string> harness_error_examples;
-  std::optional<PctBound> pct_bound;  // pct runs that found nothing
+  std::optional<PctBound> pct_bound;              // pct runs that found nothing
+  std::map<std::uint64_t, PctTally> pct_tallies;  // by depth D, over every pct:D run
 };
 
 struct ReportSettings {
@@ -152,10 +175,58 @@ struct ReportSettings {
   bool until_fail = false;
 };
 
+// What makes two reports parts of one campaign (docs/scale-out.md): every input
+// that decides a run's outcome, nothing about the machine (jobs, paths, hosts).
+struct CampaignTarget {
+  std::string id;
+  std::string build;
+  std::string binary;  // FileFingerprint of the executable
+  std::string oracle;
+  std::uint64_t iterations = 0;
+  std::uint64_t threads = 0;
+  std::string fuzz;  // the settings its runs used, pct:D calibrated to pct:D:K
+  bool operator==(const CampaignTarget& o) const {
+    return id == o.id && build == o.build && binary == o.binary && oracle == o.oracle &&
+           iterations == o.iterations && threads == o.threads && fuzz == o.fuzz;
+  }
+};
+struct CampaignIdentity {
+  std::string racelab_version;
+  std::uint64_t runs = 0;
+  std::uint64_t seed = 0;
+  std::string fuzz;
+  double timeout_s = 0;
+  std::string build;
+  bool expect = false;
+  bool until_fail = false;
+  double shrink_seconds = 0;  // the wall-clock cap of one shrink
+  std::uint64_t shrink_runs = 0;
+  std::vector<CampaignTarget> targets;
+  bool operator==(const CampaignIdentity& o) const {
+    return racelab_version == o.racelab_version && runs == o.runs && seed == o.seed &&
+           fuzz == o.fuzz && timeout_s == o.timeout_s && build == o.build && expect == o.expect &&
+           until_fail == o.until_fail && shrink_seconds == o.shrink_seconds &&
+           shrink_runs == o.shrink_runs && targets == o.targets;
+  }
+};
+
+// Which shards of a campaign a report covers: one for `racelab run --shard K/N`,
+// several after `racelab merge`.
+struct ShardCoverage {
+  std::uint64_t count = 1;             // N
+  std::vector<std::uint64_t> indices;  // sorted, distinct
+  std::vector<std::string> hosts;      // the machines that ran them, sorted, distinct
+  // The indices below count not covered.
+  std::vector<std::uint64_t> Missing() const;
+  bool Partial() const { return indices.size() < count; }
+};
+
 struct Report {
   std::string schema = std::string(kReportSchema);
   std::string racelab_version;
   ReportSettings settings;
+  std::optional<CampaignIdentity> campaign;  // absent in reports of older racelab versions
+  std::optional<ShardCoverage> shards;       // absent for an unsharded run
   std::vector<TargetReport> targets;
   // The directory sanitizer locations and TargetReport::source are relative
   // to ("" = unknown: renderers that read sources fall back to their own).

@@ -267,6 +267,12 @@ class HtmlRenderer final : public Renderer {
       out += fmt::format("<p><span class=\"badge bad\">{} of {} target{} {}</span></p>\n", failing,
                          r.targets.size(), r.targets.size() == 1 ? "" : "s",
                          expect ? "differ from expectations" : "failed");
+    if (const std::string shards = ShardsText(r); !shards.empty())
+      out += fmt::format("<p class=\"meta\">shards: {}</p>\n", H(shards));
+    if (r.shards && r.shards->Partial())
+      out +=
+          "<div class=\"banner\">Partial: shards are missing; the report covers the shards "
+          "given.</div>\n";
     if (r.interrupted)
       out += "<div class=\"banner\">Interrupted: the report covers the runs that finished.</div>\n";
     return out + "</header>\n";

@@ -3,6 +3,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -118,6 +119,49 @@ ordered_json TargetJson(const TargetReport& t) {
                       {"threads", t.pct_bound->threads},
                       {"steps", t.pct_bound->steps},
                       {"probability", t.pct_bound->probability}};
+  if (!t.pct_tallies.empty()) {
+    ordered_json tallies = ordered_json::array();
+    for (const auto& [depth, p] : t.pct_tallies)
+      tallies.push_back({{"depth", depth},
+                         {"runs", p.runs},
+                         {"failed", p.failed},
+                         {"threads", p.threads},
+                         {"steps", p.steps}});
+    j["pct_tallies"] = tallies;
+  }
+  if (t.expect_checked) {
+    ordered_json rates = ordered_json::array();
+    for (const ExpectedRate& e : t.expected_rates)
+      rates.push_back(
+          {{"class", Name(e.cls)}, {"rate", e.rate}, {"measured_runs", e.measured_runs}});
+    j["expected_rates"] = rates;
+    j["tolerated"] = NamesJson(t.tolerated);
+  }
+  return j;
+}
+
+ordered_json CampaignJson(const CampaignIdentity& c) {
+  ordered_json j;
+  j["racelab_version"] = c.racelab_version;
+  j["runs"] = c.runs;
+  j["seed"] = c.seed;
+  j["fuzz"] = c.fuzz;
+  j["timeout_s"] = c.timeout_s;
+  j["build"] = c.build;
+  j["expect"] = c.expect;
+  j["until_fail"] = c.until_fail;
+  j["shrink_seconds"] = c.shrink_seconds;
+  j["shrink_runs"] = c.shrink_runs;
+  ordered_json ts = ordered_json::array();
+  for (const CampaignTarget& t : c.targets)
+    ts.push_back({{"id", t.id},
+                  {"build", t.build},
+                  {"binary", t.binary},
+                  {"oracle", t.oracle},
+                  {"iterations", t.iterations},
+                  {"threads", t.threads},
+                  {"fuzz", t.fuzz}});
+  j["targets"] = ts;
   return j;
 }
 
@@ -300,6 +344,34 @@ TargetReport ParseTarget(const json& j, const std::string& where) {
   t.harness_errors = GetOr<std::uint64_t>(j, "harness_errors", 0, where);
   t.harness_error_examples =
       GetOr<std::vector<std::string>>(j, "harness_error_examples", {}, where);
+  if (auto it = j.find("pct_tallies"); it != j.end()) {
+    if (!it->is_array()) throw std::runtime_error(where + ": 'pct_tallies' must be an array");
+    const std::string w = where + ".pct_tallies";
+    for (const json& p : *it) {
+      PctTally tally;
+      tally.runs = Get<std::uint64_t>(p, "runs", w);
+      tally.failed = Get<std::uint64_t>(p, "failed", w);
+      tally.threads = Get<std::uint64_t>(p, "threads", w);
+      tally.steps = Get<std::uint64_t>(p, "steps", w);
+      if (tally.failed > tally.runs) throw std::runtime_error(w + ": 'failed' exceeds 'runs'");
+      t.pct_tallies[Get<std::uint64_t>(p, "depth", w)] = tally;
+    }
+  }
+  if (auto it = j.find("expected_rates"); it != j.end()) {
+    if (!it->is_array()) throw std::runtime_error(where + ": 'expected_rates' must be an array");
+    const std::string w = where + ".expected_rates";
+    for (const json& e : *it) {
+      ExpectedRate r;
+      const std::string name = Get<std::string>(e, "class", w);
+      const auto cls = ParseFailureClass(name);
+      if (!cls) throw std::runtime_error(fmt::format("{}: unknown class '{}'", w, name));
+      r.cls = *cls;
+      r.rate = Get<double>(e, "rate", w);
+      r.measured_runs = GetOr<std::uint64_t>(e, "measured_runs", 0, w);
+      t.expected_rates.push_back(r);
+    }
+  }
+  if (j.contains("tolerated")) t.tolerated = ClassList(j, "tolerated", where);
   if (auto it = j.find("pct_bound"); it != j.end()) {
     if (!it->is_object()) throw std::runtime_error(where + ": 'pct_bound' must be an object");
     const std::string w = where + ".pct_bound";
@@ -316,6 +388,55 @@ TargetReport ParseTarget(const json& j, const std::string& where) {
   return t;
 }
 
+CampaignIdentity ParseCampaign(const json& j, const std::string& where) {
+  if (!j.is_object()) throw std::runtime_error(where + ": must be an object");
+  CampaignIdentity c;
+  c.racelab_version = Get<std::string>(j, "racelab_version", where);
+  c.runs = Get<std::uint64_t>(j, "runs", where);
+  c.seed = Get<std::uint64_t>(j, "seed", where);
+  c.fuzz = Get<std::string>(j, "fuzz", where);
+  c.timeout_s = Get<double>(j, "timeout_s", where);
+  c.build = Get<std::string>(j, "build", where);
+  c.expect = Get<bool>(j, "expect", where);
+  c.until_fail = Get<bool>(j, "until_fail", where);
+  c.shrink_seconds = Get<double>(j, "shrink_seconds", where);
+  c.shrink_runs = GetOr<std::uint64_t>(j, "shrink_runs", 0, where);
+  const json ts = Get<json>(j, "targets", where);
+  if (!ts.is_array()) throw std::runtime_error(where + ": 'targets' must be an array");
+  for (const json& t : ts) {
+    const std::string w = where + ".targets";
+    CampaignTarget ct;
+    ct.id = Get<std::string>(t, "id", w);
+    ct.build = Get<std::string>(t, "build", w);
+    ct.binary = Get<std::string>(t, "binary", w);
+    ct.oracle = Get<std::string>(t, "oracle", w);
+    ct.iterations = Get<std::uint64_t>(t, "iterations", w);
+    ct.threads = Get<std::uint64_t>(t, "threads", w);
+    ct.fuzz = Get<std::string>(t, "fuzz", w);
+    c.targets.push_back(std::move(ct));
+  }
+  return c;
+}
+
+ShardCoverage ParseShards(const json& j, const std::string& where) {
+  if (!j.is_object()) throw std::runtime_error(where + ": must be an object");
+  ShardCoverage s;
+  s.count = Get<std::uint64_t>(j, "count", where);
+  s.indices = Get<std::vector<std::uint64_t>>(j, "indices", where);
+  s.hosts = GetOr<std::vector<std::string>>(j, "hosts", {}, where);
+  if (s.count == 0) throw std::runtime_error(where + ": 'count' must be at least 1");
+  for (std::size_t i = 0; i < s.indices.size(); ++i) {
+    if (s.indices[i] >= s.count)
+      throw std::runtime_error(
+          fmt::format("{}: shard index {} is not below count {}", where, s.indices[i], s.count));
+    if (i > 0 && s.indices[i] <= s.indices[i - 1])
+      throw std::runtime_error(where + ": 'indices' must be sorted and distinct");
+  }
+  std::sort(s.hosts.begin(), s.hosts.end());
+  s.hosts.erase(std::unique(s.hosts.begin(), s.hosts.end()), s.hosts.end());
+  return s;
+}
+
 }  // namespace
 
 std::string RenderJson(const Report& r) {
@@ -330,6 +451,14 @@ std::string RenderJson(const Report& r) {
                    {"build", r.settings.build ? Name(*r.settings.build) : ""},
                    {"expect", r.settings.expect},
                    {"until_fail", r.settings.until_fail}};
+  if (r.campaign) j["campaign"] = CampaignJson(*r.campaign);
+  if (r.shards) {
+    j["shards"] = {{"count", r.shards->count},
+                   {"indices", r.shards->indices},
+                   {"missing", r.shards->Missing()},
+                   {"partial", r.shards->Partial()},
+                   {"hosts", r.shards->hosts}};
+  }
   if (!r.source_root.empty()) j["source_root"] = r.source_root;
   j["interrupted"] = r.interrupted;
   j["elapsed_s"] = r.elapsed_s;
@@ -373,6 +502,9 @@ Result<Report> ParseReportJson(const std::string& text, const std::string& origi
     }
     r.settings.expect = GetOr<bool>(s, "expect", false, w);
     r.settings.until_fail = GetOr<bool>(s, "until_fail", false, w);
+    if (auto it = j.find("campaign"); it != j.end())
+      r.campaign = ParseCampaign(*it, origin + ": campaign");
+    if (auto it = j.find("shards"); it != j.end()) r.shards = ParseShards(*it, origin + ": shards");
     r.source_root = GetOr<std::string>(j, "source_root", "", origin);
     r.interrupted = GetOr<bool>(j, "interrupted", false, origin);
     r.elapsed_s = GetOr<double>(j, "elapsed_s", 0, origin);

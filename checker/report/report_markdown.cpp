@@ -156,6 +156,9 @@ class MarkdownRenderer final : public Renderer {
     out += fmt::format("{} runs (up to {} per target) · fuzz {} · seed {} · {:.1f} s{}\n\n",
                        total_runs, r.settings.runs, Md(r.settings.fuzz), r.settings.seed,
                        r.elapsed_s, r.interrupted ? " · **interrupted: partial results**" : "");
+    if (const std::string shards = ShardsText(r); !shards.empty())
+      out += fmt::format("shards: {}{}\n\n", Md(shards),
+                         r.shards->Partial() ? " · **partial merge**" : "");
 
     out += "| target | build | runs | failed | failure rate [95% CI] | failure classes |";
     out += expect ? " verdict |\n|---|---|--:|--:|---|---|---|\n"

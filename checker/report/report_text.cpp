@@ -1,5 +1,6 @@
 // The terminal report: a table of targets x classes, then one example per failing class.
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <set>
@@ -17,6 +18,26 @@ namespace racelab {
 std::string ProbabilityText(double p);
 std::string PctBoundText(const PctBound& b);
 std::vector<std::string> ScheduleFacts(const Example& e);
+std::string ShardsText(const Report& r);
+
+std::string ShardsText(const Report& r) {
+  if (!r.shards) return "";
+  const ShardCoverage& c = *r.shards;
+  const std::string hosts =
+      c.hosts.empty() ? "host unknown"
+                      : fmt::format("{} host{} ({})", c.hosts.size(),
+                                    c.hosts.size() == 1 ? "" : "s", fmt::join(c.hosts, ", "));
+  if (c.indices.size() == 1 && c.count > 1)
+    return fmt::format("shard {} of {}, {}", c.indices.front(), c.count, hosts);
+  std::string out = fmt::format("{} of {} shard{} from {}", c.indices.size(), c.count,
+                                c.count == 1 ? "" : "s", hosts);
+  if (c.Partial()) {
+    const std::vector<std::uint64_t> missing = c.Missing();
+    out += fmt::format("; partial: shard{} {} missing", missing.size() == 1 ? "" : "s",
+                       fmt::join(missing, ", "));
+  }
+  return out;
+}
 
 std::string ProbabilityText(double p) {
   if (p >= 0.999) return fmt::format("1 - {:.2g}", 1 - p);
@@ -123,6 +144,8 @@ class TextRenderer final : public Renderer {
         r.targets.size(), r.targets.size() == 1 ? "" : "s", total_runs, r.settings.runs,
         r.settings.jobs, r.settings.fuzz, r.settings.seed, r.elapsed_s,
         r.interrupted ? "  [INTERRUPTED: partial results]" : "");
+    if (const std::string shards = ShardsText(r); !shards.empty())
+      out.insert(out.size() - 1, "shards: " + shards + "\n");
 
     const std::vector<FailureClass> cols = OccurringClasses(r);
     std::size_t id_w = 6;

@@ -80,6 +80,10 @@ std::optional<std::string> SumSequenceLine(std::uint64_t n, std::uint64_t j);
 // The index j at which `line` occurs in ExpectedSumSequence(n), for its
 // equation and DONE lines (a dash line occurs n times: nullopt).
 std::optional<std::uint64_t> SumSequenceIndex(std::uint64_t n, std::string_view line);
+// Where a sharded report's runs came from, one line: "shard 2 of 4, host n1", "4 of 4
+// shards from 2 hosts (n1, n2)", "3 of 4 shards from 1 host (n1); partial: shard 2
+// missing". "" for an unsharded run.
+std::string ShardsText(const Report& r);
 // An `elapsed: x seconds` line: timing, which the oracles skip.
 bool IsElapsedLine(std::string_view line);
 

@@ -110,7 +110,7 @@ Campaign::Campaign(ProcessRunner& runner, CampaignOptions options, std::vector<T
       target_done_(targets_.size()) {
   for (const Target& t : targets_) aggregators_.push_back(std::make_unique<TargetAggregator>(t));
   for (auto& d : target_done_) d.store(false);
-  progress_.total = options_.runs * targets_.size();
+  progress_.total = ShardRunCount(options_.runs, options_.shard) * targets_.size();
 }
 
 void Campaign::Cancel() {
@@ -124,12 +124,13 @@ Progress Campaign::progress() const {
 }
 
 void Campaign::Worker() {
-  const std::uint64_t total = options_.runs * targets_.size();
+  const std::uint64_t per_target = ShardRunCount(options_.runs, options_.shard);
+  const std::uint64_t total = per_target * targets_.size();
   while (!cancelled_.load()) {
     const std::uint64_t n = next_.fetch_add(1);
     if (n >= total) return;
-    const std::size_t ti = n / options_.runs;
-    const std::uint64_t i = n % options_.runs;
+    const std::size_t ti = n / per_target;
+    const std::uint64_t i = ShardRunIndex(options_.shard, n % per_target);
     if (target_done_[ti].load()) {
       std::lock_guard<std::mutex> lock(mu_);
       ++progress_.done;  // skipped after --until-fail: counts as handled

@@ -15,6 +15,7 @@
 #include "report/aggregate.hpp"
 #include "report/report.hpp"
 #include "run/process.hpp"
+#include "run/shard.hpp"
 #include "run/target.hpp"
 #include "util/fuzz_setting.hpp"
 
@@ -33,7 +34,10 @@ struct CampaignOptions {
   std::uint64_t seed = 1;
   std::chrono::milliseconds timeout{30000};
   std::size_t output_cap = 16u << 20;
-  bool until_fail = false;  // stop a target after its first failing run
+  bool until_fail = false;  // stop a target after its first failing run (in this shard)
+  // Run only the campaign's runs i with i mod count = index (docs/scale-out.md); every
+  // run keeps the seed and fuzz setting it has in the whole campaign.
+  Shard shard;
   std::vector<std::string> base_env;
   std::string suppressions_file;
   SanitizerOptions sanitizer;
@@ -75,7 +79,8 @@ ProcessSpec MakeSpec(const Target& t, const CampaignOptions& o, const FuzzSettin
 // reports none), so every run is a function of its seed. With `controlled` given and
 // a controlled setting in the list, it also says whether the program has racelab's
 // scheduler: whether that run (or one with the first controlled setting) wrote a
-// racelab-sched trailer. One run at most.
+// racelab-sched trailer. One run at most. K depends
+// on the campaign (target, seed), never on the shard: every shard calibrates alike.
 std::vector<FuzzSetting> CalibrateFuzz(ProcessRunner& runner, const Target& t,
                                        const CampaignOptions& o, bool* controlled = nullptr);
 
@@ -106,6 +111,8 @@ class Campaign {
   // (CampaignOptions::refuse_uncontrolled): the one-line reason.
   const std::string& uncontrolled_error() const { return uncontrolled_error_; }
   Progress progress() const;
+  // Per target, the fuzz settings its runs used (pct:D calibrated to pct:D:K); set by Run().
+  const std::vector<std::vector<FuzzSetting>>& fuzz() const { return fuzz_; }
 
  private:
   void Worker();
