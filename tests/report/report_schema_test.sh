@@ -16,7 +16,15 @@ if [ "$status" -gt 1 ]; then
   cat "$out/stderr" >&2
   exit 1
 fi
-validate "$out/run.json" "$dir/golden/report.json" "$dir/fixtures/report.json"
+# A shard's report and a merged one carry the campaign identity and shard coverage.
+for k in 0 1; do
+  "$racelab" run p1s4 --build plain --fuzz pct:3 --runs 6 --shard "$k/2" --no-progress \
+    --format json --out "$out/shard$k.json" >/dev/null 2>&1 || [ $? -le 1 ]
+done
+"$racelab" merge "$out/shard0.json" "$out/shard1.json" --format json --out "$out/merged.json" \
+  || [ $? -le 1 ]
+validate "$out/run.json" "$out/shard0.json" "$out/merged.json" "$dir/golden/report.json" \
+  "$dir/fixtures/report.json"
 python3 - "$out/run.json" "$out/bad.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
