@@ -73,8 +73,8 @@ inline nlohmann::json ReadJson(const std::string& path) {
 }
 
 // A report's JSON without what may differ between one machine and many: timings
-// (elapsed, wall and CPU seconds) and where the runs ran (the shards section). What
-// differs between any two runs of one TSan program, its pids, thread ids, addresses
+// (elapsed, wall and CPU seconds, each example's shrink seconds) and where the runs ran (the shards
+// section). What differs between any two runs of one TSan program, its pids, thread ids, addresses
 // (ASLR) and whether a thread had yet exited when TSan reported ("tid=N, running" or
 // "finished": the OS ends a thread after the scheduler let it go), is scrubbed from
 // every text as the golden tests scrub it.
@@ -88,6 +88,8 @@ inline nlohmann::json WithoutTimingsAndHosts(nlohmann::json j) {
       t.erase("wall_seconds");
       t.erase("cpu_seconds");
       t.erase("wall_seconds_by_fuzz");
+      if (t.contains("examples"))
+        for (auto& [cls, e] : t["examples"].items()) e.erase("shrink_seconds");
     }
   return j;
 }
