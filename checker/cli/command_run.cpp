@@ -17,6 +17,7 @@
 #include "cli/report_outputs.hpp"
 #include "cli/run_setup.hpp"
 #include "report/expectations.hpp"
+#include "run/fork_server_runner.hpp"
 #include "run/posix_process.hpp"
 #include "run/shard.hpp"
 #include "run/signal_watch.hpp"
@@ -79,7 +80,11 @@ po::options_description RunOptions() {
        "campaign, and write a shard report for `racelab merge`; auto: K and N from a Slurm job "
        "array or a Kubernetes Indexed Job (docs/scale-out.md)")
       ("shards", po::value<std::string>()->value_name("N"),
-       "the number of shards, for --shard auto in a Kubernetes Indexed Job (its completions)");
+       "the number of shards, for --shard auto in a Kubernetes Indexed Job (its completions)")
+      ("launch", po::value<std::string>()->default_value("auto")->value_name("exec|fork|auto"),
+       "how runs start: exec (a new process per run), fork (the program starts once per worker "
+       "and forks each run from a fork server; exec where it cannot, with a note) or auto (fork); "
+       "docs/launch.md");
   // clang-format on
   AddReportOutputOptions(d);
   AddRunSetupOptions(d, "both");
@@ -182,7 +187,11 @@ int CmdRun(const std::vector<std::string>& args) {
 
   // One target that cannot be scheduled is a usage error; among several, a note.
   o.refuse_uncontrolled = targets.size() == 1;
-  PosixProcessRunner runner;
+  Launch launch = Launch::kAuto;
+  if (!ParseLaunch(vm["launch"].as<std::string>(), &launch))
+    throw Usage("--launch: expected exec, fork or auto, got '" + vm["launch"].as<std::string>() +
+                "'");
+  ForkServerRunner runner(launch, FindPreloadLibrary());
   Campaign campaign(runner, o, targets);
   const auto start = std::chrono::steady_clock::now();
   int signal_seen = 0;
@@ -193,6 +202,11 @@ int CmdRun(const std::vector<std::string>& args) {
     signal_seen = watch.received();
   }
   if (!campaign.uncontrolled_error().empty()) throw Usage(campaign.uncontrolled_error());
+  for (std::size_t i = 0; i < targets.size() && i < report.targets.size(); ++i) {
+    const LaunchUse use = runner.UseFor(targets[i].executable);
+    report.targets[i].launch = use.launch;
+    if (!use.note.empty()) report.targets[i].notes.push_back(use.note);
+  }
   report.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.interrupted = signal_seen != 0;

@@ -135,6 +135,9 @@ struct TargetReport {
   std::string id;
   std::optional<Build> build;  // none: a path target
   std::string executable;
+  // How its runs were started (--launch; docs/launch.md): "fork", "exec" or "fork, then
+  // exec"; "" = not recorded.
+  std::string launch;
   // The program's source file relative to Report::source_root ("" = unknown):
   // where findings without a sanitizer location point (SARIF needs one).
   std::string source;

@@ -76,6 +76,7 @@ ordered_json TargetJson(const TargetReport& t) {
   j["id"] = t.id;
   j["build"] = BuildName(t.build);
   j["executable"] = t.executable;
+  if (!t.launch.empty()) j["launch"] = t.launch;
   if (!t.source.empty()) j["source"] = t.source;
   j["oracle"] = t.oracle ? Name(*t.oracle) : "";
   j["iterations"] = t.iterations;
@@ -286,6 +287,7 @@ TargetReport ParseTarget(const json& j, const std::string& where) {
     if (!t.build) throw std::runtime_error(fmt::format("{}: unknown build '{}'", where, build));
   }
   t.executable = GetOr<std::string>(j, "executable", "", where);
+  t.launch = GetOr<std::string>(j, "launch", "", where);
   t.source = GetOr<std::string>(j, "source", "", where);
   const std::string oracle = GetOr<std::string>(j, "oracle", "", where);
   if (!oracle.empty()) {

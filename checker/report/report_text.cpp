@@ -180,6 +180,7 @@ class TextRenderer final : public Renderer {
       out += fmt::format("\n== {} / {}", t.id, BuildName(t.build));
       if (t.expect_checked) out += fmt::format("  (verdict: {})", Name(t.verdict));
       out += "\n";
+      if (!t.launch.empty()) out += "  launch: " + t.launch + "\n";
       for (const std::string& n : t.notes) out += "  note: " + n + "\n";
       if (t.harness_errors > 0)
         out += fmt::format("  racelab could not carry out {} run(s): {}\n", t.harness_errors,

@@ -163,6 +163,10 @@ int SpawnOwnedHelper(const std::function<int()>& spawn) {
   return pid;
 }
 
+void ReapStrayChildren(bool force) {
+  ReapOrphans(force);
+}
+
 void KillOwnedHelper(int pid) {
   if (pid <= 0) return;
   Registry& reg = Owned();

@@ -36,5 +36,9 @@ class PosixProcessRunner final : public ProcessRunner {
 int SpawnOwnedHelper(const std::function<int()>& spawn);
 // Kills such a helper (SIGKILL), reaps it and forgets it.
 void KillOwnedHelper(int pid);
+// Kills and reaps racelab's children that no run or helper owns (orphans adopted as
+// subreaper); without force, at most every few milliseconds. For runners whose children
+// are not racelab's own (the fork server's).
+void ReapStrayChildren(bool force);
 
 }  // namespace racelab

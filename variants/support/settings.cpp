@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "protocol/exit_status.hpp"
+#include "protocol/fork_server.hpp"
 #include "racelab/sched.hpp"
 
 namespace rl {
@@ -19,6 +20,13 @@ namespace protocol = racelab::protocol;
 using protocol::Quoted;
 
 std::string_view g_program = "racelab-variant";
+
+// When racelab asks for a fork server (docs/launch.md), this process serves before any
+// specimen code runs; each child returns here and goes on into main, where start() reads
+// the settings its request carried. In this file because every specimen links it.
+__attribute__((constructor)) void serve_forks_if_asked() {
+  racelab::protocol::fork::ServeIfAsked();
+}
 
 enum class NumberError { none, malformed, too_small, too_large };
 

@@ -1,0 +1,80 @@
+// ProcessRunner over fork servers (docs/launch.md): a program started once per worker
+// forks a child per run; exec (posix_spawn) where a server cannot be had.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "run/posix_process.hpp"
+#include "run/process.hpp"
+
+namespace racelab {
+
+// How runs are started: --launch.
+enum class Launch {
+  kExec,  // posix_spawn per run
+  kFork,  // a fork server per worker; exec where none can be had, with a note
+  kAuto,  // the default: kFork
+};
+
+// "exec", "fork", "auto"; Parse returns false for anything else.
+const char* Name(Launch l);
+bool ParseLaunch(const std::string& text, Launch* out);
+
+// What a target's runs were started with, for the report.
+struct LaunchUse {
+  std::string launch;  // "fork", "exec", or "fork, then exec" after a fallback
+  std::string note;    // why not (only) fork; empty otherwise
+};
+
+// racelab_preload.so beside the running racelab, or empty.
+std::string FindPreloadLibrary();
+
+class ForkServerRunner final : public ProcessRunner {
+ public:
+  // preload: racelab_preload.so's path, or empty (then only programs with racelab's
+  // support library can serve).
+  ForkServerRunner(Launch launch, std::string preload, bool reap_orphans = true);
+  ~ForkServerRunner() override;
+  ForkServerRunner(const ForkServerRunner&) = delete;
+  ForkServerRunner& operator=(const ForkServerRunner&) = delete;
+
+  // A server that cannot start, dies or misbehaves is racelab's fault: a run it had
+  // started is kSpawnFailed (a harness error), one it had not is run by exec, and every
+  // later run of that executable too (UseFor says so).
+  ProcessResult Run(const ProcessSpec& spec) override;
+  void CancelAll() override;
+
+  LaunchUse UseFor(const std::string& executable) const;
+  // The pids of the servers that wait for a request now (for tests).
+  std::vector<int> IdleServerPids() const;
+
+ private:
+  struct Server {
+    int pid = -1;
+    int sock = -1;
+  };
+  enum class Outcome { kDone, kNotStarted, kBroken };
+
+  bool StartServer(const ProcessSpec& spec, Server* s, std::string* why);
+  void StopServer(Server& s);
+  Outcome RunOn(Server& s, const ProcessSpec& spec, ProcessResult* result, std::string* why);
+  void Fallback(const std::string& executable, const std::string& note);
+  void Used(const std::string& executable, const char* how);
+
+  Launch launch_;
+  std::string preload_;
+  bool reap_orphans_;
+  PosixProcessRunner exec_;
+  int cancel_fd_ = -1;
+  std::atomic<bool> cancelled_{false};
+  mutable std::mutex mu_;
+  std::multimap<std::string, Server> idle_;       // by server key (argv and environment)
+  std::map<std::string, std::string> exec_only_;  // executable -> why
+  std::map<std::string, std::string> used_;       // executable -> launches seen
+};
+
+}  // namespace racelab

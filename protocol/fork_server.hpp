@@ -1,0 +1,77 @@
+// The fork server's wire protocol and its server loop (docs/launch.md): a program started
+// once serves many runs, forking one child per request. Standard library and POSIX only,
+// so racelab, the specimens' support library and racelab_preload.so all link it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace racelab::protocol::fork {
+
+// Set by racelab in the environment it starts a server with: the descriptor number of
+// the control socket (an AF_UNIX SOCK_SEQPACKET socket). Whoever serves removes it.
+inline constexpr const char* kEnvForkServer = "RACELAB_FORK_SERVER";
+// The descriptor racelab puts the control socket on.
+inline constexpr int kControlFd = 3;
+// The preload library's file name; the server takes it out of LD_PRELOAD.
+inline constexpr std::string_view kPreloadName = "racelab_preload.so";
+inline constexpr std::uint32_t kVersion = 1;
+// Largest message either side accepts (one SOCK_SEQPACKET datagram).
+inline constexpr std::size_t kMaxMessage = 64 * 1024;
+
+// Each message is one datagram: its type, then its fields. In order, per run:
+//   racelab -> server  kRun     settings; SCM_RIGHTS carries the run's stdout and stderr
+//   server  -> racelab kStarted a = child pid        (or kFailed, a = errno of fork)
+//   server  -> racelab kExited  a = 0 exited / 1 signalled, b = exit code / signal number
+//   racelab -> server  kReap    (racelab is done killing the run's group)
+//   server  -> racelab kReaped  a = the child's user + system CPU in microseconds
+// The server sends kHello (a = kVersion) once, before the first request. Between kExited
+// and kReap the child is an unreaped zombie, so its pid and group id cannot be reused
+// while racelab may still signal them.
+enum class Type : std::uint8_t {
+  kHello = 'H',
+  kRun = 'R',
+  kStarted = 'S',
+  kFailed = 'F',
+  kExited = 'X',
+  kReap = 'A',
+  kReaped = 'C',
+};
+
+struct Message {
+  Type type = Type::kHello;
+  std::int64_t a = 0;
+  std::int64_t b = 0;
+  // kRun only: "NAME=value" for each RACELAB_* setting of the run (seed, fuzz setting,
+  // schedule, schedule mode, iterations, threads, step limit). The child removes every
+  // RACELAB_* variable it inherited and sets exactly these before main reads them.
+  std::vector<std::string> settings;
+
+  bool operator==(const Message& o) const {
+    return type == o.type && a == o.a && b == o.b && settings == o.settings;
+  }
+};
+
+// The datagram of a message, and back; Decode is nullopt for anything malformed
+// (unknown type, truncated, trailing bytes, a kRun setting without '=').
+std::string Encode(const Message& m);
+std::optional<Message> Decode(std::string_view bytes);
+
+// Sends one message with up to two descriptors (SCM_RIGHTS). Returns 0 or an errno.
+int Send(int sock, const Message& m, const int* fds = nullptr, int nfds = 0);
+// Receives one message and the descriptors that came with it (at most two; any more are
+// closed). Returns 1 with a message, 0 at end of file, -1 with errno set (EBADMSG for a
+// malformed message).
+int Receive(int sock, Message* m, std::vector<int>* fds);
+
+// Called before the program's main (the support library's constructor, the preload
+// library's __libc_start_main wrapper). Without kEnvForkServer it returns at once.
+// With it, this process becomes the server: it never returns, except in each child it
+// forks, which has by then joined its own process group, taken the request's stdout and
+// stderr, closed the control socket and set the request's settings.
+void ServeIfAsked();
+
+}  // namespace racelab::protocol::fork
