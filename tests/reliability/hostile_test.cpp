@@ -1,5 +1,6 @@
-// The hostile fixtures through the real racelab binary: each gets its stated class,
-// racelab finishes within the run timeout plus 1 s, and no process of the run survives.
+// The hostile fixtures through the real racelab binary, in both launches (exec and the
+// fork server): each gets its stated class, racelab finishes within the run timeout plus
+// 1 s, and no process of the run survives.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,11 +26,15 @@ using std::chrono::milliseconds;
 
 // racelab itself as a user runs it. No subreaper here: what racelab leaves
 // behind must stay visible to the survivor check, not be cleaned up by us.
+// The --launch of the test in progress.
+std::string g_launch = "exec";
+
 ProcessResult Racelab(const std::vector<std::string>& args) {
   PosixProcessRunner runner(false);
   ProcessSpec s;
   s.argv = {RACELAB_EXE};
   s.argv.insert(s.argv.end(), args.begin(), args.end());
+  if (!args.empty() && args[0] == "run") s.argv.insert(s.argv.end(), {"--launch", g_launch});
   s.env = CurrentEnvironment();
   s.timeout = milliseconds(120'000);
   s.output_cap = 64u << 20;
@@ -80,6 +85,8 @@ Outcome RunHostile(const Hostile& h, const std::string& oracle, double timeout_s
   o.survivors = testing::FindProcesses(h.program());
   std::ifstream in(o.report_path);
   if (in) o.report = nlohmann::json::parse(in, nullptr, false)["targets"][0];
+  // Every run started as asked: no fallback hides a fork-server problem behind exec.
+  if (o.report.is_object()) EXPECT_EQ(o.report.value("launch", ""), g_launch) << h.program();
   return o;
 }
 
@@ -104,37 +111,45 @@ Outcome ExpectConclusion(const std::string& name, const std::string& oracle, dou
   return o;
 }
 
-TEST(HostileFixtures, AHangIgnoringSigtermIsATimeoutAndIsKilled) {
+class HostileFixtures : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { g_launch = GetParam(); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Launch, HostileFixtures, ::testing::Values("exec", "fork"),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(HostileFixtures, AHangIgnoringSigtermIsATimeoutAndIsKilled) {
   ExpectConclusion("hang_ignoring_sigterm", "exit-status", 1, {{"timeout", 2}});
 }
 
-TEST(HostileFixtures, ADeadlockOnTwoMutexesIsATimeout) {
+TEST_P(HostileFixtures, ADeadlockOnTwoMutexesIsATimeout) {
   ExpectConclusion("deadlock_two_mutexes", "exit-status", 1, {{"timeout", 2}});
 }
 
-TEST(HostileFixtures, ExitStatus66WithoutASanitizerReportIsABadExit) {
+TEST_P(HostileFixtures, ExitStatus66WithoutASanitizerReportIsABadExit) {
   ExpectConclusion("exit66_without_report", "exit-status", 5, {{"bad-exit", 2}});
 }
 
-TEST(HostileFixtures, KillingItselfWithSigkillIsACrashNotATimeout) {
+TEST_P(HostileFixtures, KillingItselfWithSigkillIsACrashNotATimeout) {
   ExpectConclusion("kill_self_sigkill", "exit-status", 5, {{"crash", 2}});
 }
 
-TEST(HostileFixtures, DyingOfSigsegvOrSigabrtIsACrash) {
+TEST_P(HostileFixtures, DyingOfSigsegvOrSigabrtIsACrash) {
   ExpectConclusion("kill_self_sigsegv", "exit-status", 5, {{"crash", 2}});
   ExpectConclusion("kill_self_sigabrt", "exit-status", 5, {{"crash", 2}});
 }
 
-TEST(HostileFixtures, PrintingOneGibIsStoppedAtTheCapAsOutputOverflow) {
+TEST_P(HostileFixtures, PrintingOneGibIsStoppedAtTheCapAsOutputOverflow) {
   // output-overflow, not ok: racelab stopped reading at the cap and killed the run.
   ExpectConclusion("print_one_gib", "exit-status", 20, {{"output-overflow", 2}});
 }
 
-TEST(HostileFixtures, ATenMibLineWithoutNewlineIsOkUnderExitStatus) {
+TEST_P(HostileFixtures, ATenMibLineWithoutNewlineIsOkUnderExitStatus) {
   ExpectConclusion("one_long_line", "exit-status", 10, {{"ok", 2}});
 }
 
-TEST(HostileFixtures, ATenMibLineIsTornUnderSumSequenceAndTheReportStaysSmall) {
+TEST_P(HostileFixtures, ATenMibLineIsTornUnderSumSequenceAndTheReportStaysSmall) {
   Hostile h("one_long_line");
   const Outcome o = RunHostile(h, "sum-sequence", 10);
   EXPECT_EQ(Classes(o), (std::map<std::string, int>{
@@ -143,13 +158,13 @@ TEST(HostileFixtures, ATenMibLineIsTornUnderSumSequenceAndTheReportStaysSmall) {
   EXPECT_TRUE(o.survivors.empty());
 }
 
-TEST(HostileFixtures, NulBytesAndInvalidUtf8AreOkUnderExitStatus) {
+TEST_P(HostileFixtures, NulBytesAndInvalidUtf8AreOkUnderExitStatus) {
   ExpectConclusion("nul_and_invalid_utf8", "exit-status", 5, {{"ok", 2}});
 }
 
 // Every report format stays well-formed and the text report cannot drive a
 // terminal, whatever bytes the program printed.
-TEST(HostileFixtures, NulBytesInvalidUtf8AndEscapesAreTornAndNeverReachAReportRaw) {
+TEST_P(HostileFixtures, NulBytesInvalidUtf8AndEscapesAreTornAndNeverReachAReportRaw) {
   Hostile h("nul_and_invalid_utf8");
   const Outcome o = RunHostile(h, "sum-sequence", 5);
   ASSERT_TRUE(o.report.is_object()) << o.racelab.err;
@@ -168,7 +183,7 @@ TEST(HostileFixtures, NulBytesInvalidUtf8AndEscapesAreTornAndNeverReachAReportRa
   EXPECT_EQ(junit.out.find('\x1b'), std::string::npos);
 }
 
-TEST(HostileFixtures, EscapesInASanitizerReportNeverReachTheTextReport) {
+TEST_P(HostileFixtures, EscapesInASanitizerReportNeverReachTheTextReport) {
   Hostile h("escapes_in_tsan_report");
   const Outcome o = RunHostile(h, "exit-status", 5);
   EXPECT_EQ(Classes(o), (std::map<std::string, int>{{"data-race", 2}, {"sanitizer-other", 2}}))
@@ -179,7 +194,7 @@ TEST(HostileFixtures, EscapesInASanitizerReportNeverReachTheTextReport) {
   EXPECT_EQ(TerminalSafe(text.out), text.out) << text.out;
 }
 
-TEST(HostileFixtures, ASixMibSanitizerKindIsCutSoTheReportStaysSmall) {
+TEST_P(HostileFixtures, ASixMibSanitizerKindIsCutSoTheReportStaysSmall) {
   Hostile h("huge_tsan_report_kind");
   const Outcome o = RunHostile(h, "exit-status", 10);
   EXPECT_EQ(Classes(o), (std::map<std::string, int>{{"sanitizer-other", 2}})) << o.racelab.err;
@@ -187,7 +202,7 @@ TEST(HostileFixtures, ASixMibSanitizerKindIsCutSoTheReportStaysSmall) {
   EXPECT_TRUE(o.survivors.empty());
 }
 
-TEST(HostileFixtures, ClosingStdoutAndRunningOnIsOkAndWaitedFor) {
+TEST_P(HostileFixtures, ClosingStdoutAndRunningOnIsOkAndWaitedFor) {
   Hostile h("close_stdout_keep_running");
   const Outcome o = RunHostile(h, "exit-status", 5);
   EXPECT_EQ(Classes(o), (std::map<std::string, int>{{"ok", 2}})) << o.report.dump(1);
@@ -197,11 +212,11 @@ TEST(HostileFixtures, ClosingStdoutAndRunningOnIsOkAndWaitedFor) {
   EXPECT_TRUE(o.survivors.empty());
 }
 
-TEST(HostileFixtures, WritingOnlyToStderrIsOkUnderExitStatus) {
+TEST_P(HostileFixtures, WritingOnlyToStderrIsOkUnderExitStatus) {
   ExpectConclusion("stderr_only", "exit-status", 5, {{"ok", 2}});
 }
 
-TEST(HostileFixtures, AGrandchildHoldingThePipesNeitherDelaysTheRunNorSurvivesIt) {
+TEST_P(HostileFixtures, AGrandchildHoldingThePipesNeitherDelaysTheRunNorSurvivesIt) {
   Hostile h("grandchild_holds_pipes");
   const Outcome o = RunHostile(h, "exit-status", 30);
   EXPECT_EQ(Classes(o), (std::map<std::string, int>{{"ok", 2}})) << o.report.dump(1);
@@ -209,7 +224,7 @@ TEST(HostileFixtures, AGrandchildHoldingThePipesNeitherDelaysTheRunNorSurvivesIt
   EXPECT_TRUE(o.survivors.empty());
 }
 
-TEST(HostileFixtures, ASetsidGrandchildIsReapedAsTheChildSubreaper) {
+TEST_P(HostileFixtures, ASetsidGrandchildIsReapedAsTheChildSubreaper) {
   Hostile h("setsid_grandchild");
   const Outcome o = RunHostile(h, "exit-status", 30);
   EXPECT_EQ(Classes(o), (std::map<std::string, int>{{"ok", 2}})) << o.report.dump(1);
@@ -217,7 +232,7 @@ TEST(HostileFixtures, ASetsidGrandchildIsReapedAsTheChildSubreaper) {
   EXPECT_TRUE(o.survivors.empty());
 }
 
-TEST(HostileFixtures, ADoubleForkedDaemonDoesNotSurviveTheRun) {
+TEST_P(HostileFixtures, ADoubleForkedDaemonDoesNotSurviveTheRun) {
   Hostile h("daemonize_double_fork");
   const Outcome o = RunHostile(h, "exit-status", 30);
   EXPECT_EQ(Classes(o), (std::map<std::string, int>{{"ok", 2}})) << o.report.dump(1);
@@ -225,21 +240,21 @@ TEST(HostileFixtures, ADoubleForkedDaemonDoesNotSurviveTheRun) {
   EXPECT_TRUE(o.survivors.empty());
 }
 
-TEST(HostileFixtures, AChildThatLeavesItsProcessGroupStillTimesOut) {
+TEST_P(HostileFixtures, AChildThatLeavesItsProcessGroupStillTimesOut) {
   ExpectConclusion("leave_group_and_hang", "exit-status", 1, {{"timeout", 2}});
 }
 
-TEST(HostileFixtures, AStoppedChildIsATimeout) {
+TEST_P(HostileFixtures, AStoppedChildIsATimeout) {
   ExpectConclusion("stop_self", "exit-status", 1, {{"timeout", 2}});
 }
 
-TEST(HostileFixtures, AThousandThreadsThatExitAreOk) {
+TEST_P(HostileFixtures, AThousandThreadsThatExitAreOk) {
   ExpectConclusion("thousand_threads", "exit-status", 20, {{"ok", 2}});
 }
 
 // Security: argv goes to posix_spawn as given, never through a shell, so a path
 // full of shell syntax is only a strange file name.
-TEST(HostileFixtures, APathFullOfShellSyntaxIsRunAsGivenNeverThroughAShell) {
+TEST_P(HostileFixtures, APathFullOfShellSyntaxIsRunAsGivenNeverThroughAShell) {
   Hostile h("stderr_only");
   const std::string dir = fs::path(h.program()).parent_path().string();
   const std::string odd = dir + "/a b;touch pwned$(touch pwned2)`touch pwned3`|&'\"";
