@@ -310,6 +310,7 @@ ForkServerRunner::Outcome ForkServerRunner::RunOn(Server& s, const ProcessSpec& 
     return Outcome::kNotStarted;
   }
 
+  if (started_hook_) started_hook_(s.pid, pid);
   ProcessResult& r = *result;
   const auto deadline = start + spec.timeout;
   bool out_open = true, err_open = true, exited = false, killed_by_us = false;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -51,6 +52,11 @@ class ForkServerRunner final : public ProcessRunner {
   LaunchUse UseFor(const std::string& executable) const;
   // The pids of the servers that wait for a request now (for tests).
   std::vector<int> IdleServerPids() const;
+  // Called with the server's and the child's pid once a run has started (for tests, to
+  // break a server at a known point). Not while a Run is in progress.
+  void SetStartedHook(std::function<void(int server, int child)> hook) {
+    started_hook_ = std::move(hook);
+  }
 
  private:
   struct Server {
@@ -65,6 +71,7 @@ class ForkServerRunner final : public ProcessRunner {
   void Fallback(const std::string& executable, const std::string& note);
   void Used(const std::string& executable, const char* how);
 
+  std::function<void(int, int)> started_hook_;
   Launch launch_;
   std::string preload_;
   bool reap_orphans_;
