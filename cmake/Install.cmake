@@ -1,6 +1,7 @@
 # What `cmake --install` puts under a prefix, racelab's CMake package, and the Debian
 # package `cpack -G DEB` makes of the same files:
 #   bin/racelab                        the checker
+#   lib/racelab/racelab_preload.so     its fork server for programs without the support library
 #   include/racelab/                   the rl vocabulary (<racelab/rl.hpp>)
 #   lib/libracelab_rl{,_tsan}.a        its support library, plain and ThreadSanitizer, and
 #   lib/libracelab_rl_protocol{,_tsan}.a   the protocol it speaks with racelab
