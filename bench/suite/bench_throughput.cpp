@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <tuple>
@@ -269,6 +270,8 @@ ThroughputMeasurements MeasureThroughput(BenchContext& ctx) {
   std::vector<Workload> work;
   for (const auto& [id, build, runs] :
        {std::make_tuple(std::string("p1s1"), Build::kPlain, st.quick ? std::uint64_t{40} : st.runs),
+        std::make_tuple(std::string("p1s1"), Build::kTsan,
+                        st.quick ? std::uint64_t{8} : st.tsan_runs),
         std::make_tuple(std::string("p1s2"), Build::kTsan,
                         st.quick ? std::uint64_t{8} : st.tsan_runs)}) {
     Workload w;
@@ -313,13 +316,15 @@ ThroughputMeasurements MeasureThroughput(BenchContext& ctx) {
   std::map<std::string, std::map<std::string, std::vector<ToolRun>>> results;
   std::map<std::string, std::map<int, std::vector<ToolRun>>> sweep_results;  // label -> jobs
   std::map<std::string, std::vector<ToolRun>> diagnosis;  // p1s1/plain: racelab's own costs
-  TempFile lines0(".txt"), lines1(".txt");
-  WriteLines(lines0.path(), work[0].runs);
-  WriteLines(lines1.path(), work[1].runs);
+  std::vector<std::unique_ptr<TempFile>> line_files;
+  for (const Workload& w : work) {
+    line_files.push_back(std::make_unique<TempFile>(".txt"));
+    WriteLines(line_files.back()->path(), w.runs);
+  }
   for (int rep = 0; rep < reps; ++rep) {
     for (std::size_t wi = 0; wi < work.size(); ++wi) {
       const Workload& w = work[wi];
-      const std::string& lines = wi == 0 ? lines0.path() : lines1.path();
+      const std::string& lines = line_files[wi]->path();
       // Rotate the order each repetition: no tool always runs first or last.
       for (std::size_t k = 0; k < tools.size(); ++k) {
         const Tool& tool = tools[(k + static_cast<std::size_t>(rep)) % tools.size()];
