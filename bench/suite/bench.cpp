@@ -90,7 +90,7 @@ po::options_description Options() {
       ("runs", po::value<std::string>()->default_value("2000")->value_name("N"),
        "throughput: runs of the plain workload, p1s1 (--quick: 40)")
       ("tsan-runs", po::value<std::string>()->default_value("60")->value_name("N"),
-       "throughput: runs of the TSan workload, p1s2 (--quick: 8)")
+       "throughput: runs of each TSan workload, p1s1 and p1s2 (--quick: 8)")
       ("jobs-sweep", po::value<std::string>()->default_value("3,6")->value_name("LIST"),
        "throughput: racelab --jobs values tried on the TSan workload, beside the default")
       ("tools", po::value<std::string>()->default_value("racelab,xargs,parallel,stress,sh")
