@@ -31,6 +31,9 @@ constexpr auto kDrainGrace = std::chrono::milliseconds(200);
 // How long a server may take to answer a request or report a child racelab killed: a
 // bound on a misbehaving server, never on the program (its timeout is spec.timeout).
 constexpr auto kServerGrace = std::chrono::seconds(10);
+// Idle servers kept at most (each is a whole process of the program, TSan's shadow memory
+// included); beyond, those of other programs are stopped first.
+constexpr std::size_t kMaxIdleServers = 16;
 
 class Fd {
  public:
@@ -463,8 +466,20 @@ ProcessResult ForkServerRunner::Run(const ProcessSpec& spec) {
   const Outcome o = RunOn(s, spec, &result, &why);
   if (o == Outcome::kDone) {
     Used(exe, "fork");
-    std::lock_guard<std::mutex> lock(mu_);
-    idle_.emplace(key, s);
+    Server evicted;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      idle_.emplace(key, s);
+      // A campaign goes through its targets in order: the servers of earlier ones go.
+      if (idle_.size() > kMaxIdleServers)
+        for (auto it = idle_.begin(); it != idle_.end(); ++it)
+          if (it->first != key) {
+            evicted = it->second;
+            idle_.erase(it);
+            break;
+          }
+    }
+    if (evicted.pid > 0) StopServer(evicted);
     return result;
   }
   StopServer(s);
