@@ -39,9 +39,9 @@ INSTANTIATE_TEST_SUITE_P(SeedBugs, RacySpecimen,
 
 class RaceFreeSpecimen : public testing::TestWithParam<const char*> {};
 
-TEST_P(RaceFreeSpecimen, TsanStaysSilentFor20FuzzedRuns) {
+TEST_P(RaceFreeSpecimen, TsanStaysSilentFor8FuzzedRuns) {
   const std::string id = GetParam();
-  for (int run = 0; run < 20; ++run) {
+  for (int run = 0; run < 8; ++run) {
     const auto result = run_process(specimen_path("tsan", id), {},
                                     {{"RACELAB_ITERATIONS", check_size(id)},
                                      {"RACELAB_FUZZ", "sleep:200"},
