@@ -364,17 +364,16 @@ ShrinkResult ShrinkSchedule(const std::string& original, FailureClass cls, const
     Schedule none = *decoded;
     none.deviations.clear();
     std::vector<Schedule> likely;
-    bool hit = false;  // a single preemption found before the greedy search
     if (sh.Judge(empty, none).shows) {
       sh.FirstAccepted({none});
     } else if (sh.key().preemptions > 1) {
-      // The likely single preemptions first: a hit needs no greedy search, and it is
-      // minimal (the run with no deviation does not show the class).
+      // The likely single preemptions first: after a hit the greedy search only moves
+      // that one deviation earlier (the run with no deviation does not show the class).
       likely = sh.LikelyPreemptions(empty.sched.choices, kLikelyPreemptions);
-      hit = sh.FirstAccepted(likely).has_value() && sh.key().preemptions <= 1;
+      sh.FirstAccepted(likely);
     }
-    bool converged = hit || sh.Greedy();
-    if (!hit && converged && sh.key().preemptions > 1) {
+    bool converged = sh.Greedy();
+    if (converged && sh.key().preemptions > 1) {
       const std::uint64_t steps = empty.sched.stats_seen ? empty.sched.steps : decoded->steps;
       if (sh.FirstAccepted(sh.SinglePreemptions(empty.sched.choices, steps, likely)))
         converged = sh.Greedy();
