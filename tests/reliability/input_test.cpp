@@ -306,16 +306,19 @@ TEST(OutputFailure, AReportThatCannotBeWrittenGoesToStdoutAndExitsThree) {
 TEST(OutputFailure, AnOutDirectoryRemovedDuringTheRunLosesNoResults) {
   Scratch s;
   const std::string dir = s.Path("vanishing");
+  const std::string gate = s.Path("gate");
   fs::create_directories(dir);
   ProcessResult r;
-  // close-stdout sleeps 0.1 s a run: 10 runs one at a time take about a second.
+  // Every run waits for the gate file: the directory goes while racelab is running, on
+  // any machine, and only then do the runs end.
   std::thread t([&] {
     r = Racelab({"run", s.program(), "--runs", "10", "--jobs", "1", "--format", "json", "--out",
                  dir + "/r.json", "--no-progress"},
-                {"FIXTURE_MODE=close-stdout"});
+                {"FIXTURE_MODE=gate", "FIXTURE_GATE=" + gate});
   });
-  std::this_thread::sleep_for(milliseconds(300));
+  while (!fs::exists(gate + ".started")) std::this_thread::sleep_for(milliseconds(1));
   fs::remove_all(dir);
+  std::ofstream(gate).put('\n');
   t.join();
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_EQ(Lines(r.err), 1) << r.err;
