@@ -66,7 +66,7 @@ po::options_description Options() {
       ("seed", po::value<std::string>()->default_value("1")->value_name("S"),
        "first RACELAB_SEED; detection's range r uses seeds S + r*cap ...")
       ("timing-n", po::value<std::string>()->default_value("100000")->value_name("N"),
-       "timing: steps of p1s7 and p1s8 (the seed's 100,000; --quick: 5000)")
+       "timing: steps of p1s7 and p1s8 (the seed's 100,000; --quick: 5000 unless given)")
       ("no-seed-structure", po::bool_switch(),
        "timing: skip p1s8 as the seed wrote it (RACELAB_WAVE=0)")
       ("scaling-n", po::value<std::string>()->value_name("N"),
@@ -99,7 +99,7 @@ po::options_description Options() {
       ("stress-seconds", po::value<std::string>()->default_value("5.5")->value_name("S"),
        "throughput: how long Go's stress runs (it prints its count every 5 s)")
       ("memory-runs", po::value<std::string>()->default_value("1000,10000")->value_name("A,B"),
-       "throughput: run counts compared for racelab's peak memory (--quick: 100,1000)");
+       "throughput: run counts compared for racelab's peak memory (--quick: 100,1000 unless given)");
   // clang-format on
   cli::AddLocationOptions(d);
   return d;
@@ -150,6 +150,14 @@ BenchSettings ParseSettings(const po::variables_map& vm) {
   if (mem.size() != 2) throw Usage("--memory-runs: expected two counts A,B");
   s.memory_small = mem[0];
   s.memory_large = mem[1];
+  // --quick shrinks the sizes nobody gave; a size given on the command line wins.
+  if (s.quick) {
+    if (vm["timing-n"].defaulted()) s.timing_n = 5000;
+    if (vm["memory-runs"].defaulted()) {
+      s.memory_small = 100;
+      s.memory_large = 1000;
+    }
+  }
   return s;
 }
 

@@ -366,8 +366,7 @@ ThroughputMeasurements MeasureThroughput(BenchContext& ctx) {
   long one_run_kb = 0;
   const bool have_gnu_time = ::access(kGnuTime, X_OK) == 0;
   if (have_gnu_time) {
-    for (std::uint64_t n : {st.quick ? std::uint64_t{100} : st.memory_small,
-                            st.quick ? std::uint64_t{1000} : st.memory_large}) {
+    for (std::uint64_t n : {st.memory_small, st.memory_large}) {
       ctx.CheckCancelled();
       ctx.Status(fmt::format("throughput: peak memory of racelab run, {} runs of {}", n,
                              work[0].target.Label()));

@@ -102,7 +102,7 @@ std::vector<double> Field(const std::vector<Sample>& v, double Sample::*f) {
 ExperimentResult RunTimingExperiment(BenchContext& ctx) {
   const auto start = std::chrono::steady_clock::now();
   const BenchSettings& st = ctx.settings;
-  const std::uint64_t n = st.quick ? 5000 : st.timing_n;
+  const std::uint64_t n = st.timing_n;
   const int reps = ctx.Reps(3, 1);
   const Build builds[] = {Build::kPlain, Build::kTsan};
   ExperimentResult r;

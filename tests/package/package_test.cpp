@@ -131,9 +131,12 @@ TEST(Package, InstalledRacelabFindsReplaysAndShrinksTheExamplesLostUpdate) {
   ExpectLostUpdateFoundReplayedShrunk(RunExample(racelab, s / "build", s / "pct.json", "30"));
 
   // --expect: the declared TSan data race shows, the tolerated wrong total is no surprise.
-  const ProcessResult expect =
-      RunCommand({racelab.string(), "run", "all", "--expect", "--runs", "10", "--no-progress"},
-                 (s / "build").string());
+  // Exact, not statistical: each teller reads a balance before its first lock, so in every
+  // schedule the two tellers' balance accesses have no happens-before edge and TSan reports
+  // the race in every run. --timeout 600: a hang guard, so load cannot add a timeout class.
+  const ProcessResult expect = RunCommand({racelab.string(), "run", "all", "--expect", "--runs",
+                                           "10", "--timeout", "600", "--no-progress"},
+                                          (s / "build").string());
   EXPECT_EQ(expect.exit_code, 0) << Describe(expect);
 }
 

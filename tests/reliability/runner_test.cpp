@@ -16,7 +16,8 @@ namespace {
 
 using std::chrono::milliseconds;
 
-ProcessSpec Hostile(const std::string& name, milliseconds timeout = milliseconds(10000)) {
+// The default timeout is a hang guard for the fixtures that end by themselves.
+ProcessSpec Hostile(const std::string& name, milliseconds timeout = std::chrono::minutes(10)) {
   ProcessSpec s;
   s.argv = {std::string(HOSTILE_BIN_DIR) + "/" + name};
   s.env = {"PATH=/usr/bin:/bin"};

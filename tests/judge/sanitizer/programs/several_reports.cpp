@@ -13,7 +13,7 @@
 
 int g_last_hit = 0;
 long g_last_total = 0;
-std::atomic<bool> g_leaked_done{false};
+std::atomic<pid_t> g_leaked_tid{0};
 
 // Stores only, so that each race is reported as the same pair of writes in every run.
 __attribute__((noinline)) void RecordHit(int i) {
@@ -24,7 +24,7 @@ __attribute__((noinline)) void RecordTotal(long v) {
 }
 
 void* Leaked(void*) {
-  g_leaked_done = true;
+  g_leaked_tid = gettid();
   return nullptr;
 }
 
@@ -54,8 +54,10 @@ int main() {
   std::fprintf(stderr, "phase 3: leak\n");
   pthread_t t;
   pthread_create(&t, nullptr, Leaked, nullptr);
-  while (!g_leaked_done) usleep(1000);
-  usleep(100000);
+  while (g_leaked_tid == 0) usleep(1000);
+  char task[64];  // gone from /proc once the thread has exited, TSan having marked it finished
+  std::snprintf(task, sizeof task, "/proc/self/task/%d", static_cast<int>(g_leaked_tid.load()));
+  while (access(task, F_OK) == 0) usleep(1000);
   std::fprintf(stderr, "last hit=%d last total=%ld\n", g_last_hit, g_last_total);
   return 0;
 }

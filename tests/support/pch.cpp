@@ -1,0 +1,1 @@
+// Compiles tests/support/test_pch.hpp once; every test target reuses the result.
