@@ -19,9 +19,12 @@ inline constexpr const char* kEnvScheduleMode = "RACELAB_SCHEDULE_MODE";
 inline constexpr const char* kEnvStepLimit = "RACELAB_STEP_LIMIT";  // at least 1
 
 // RACELAB_SCHEDULE_MODE: `exact` (the default) reports a replay that leaves the recorded
-// path; `guide` applies the deviations where it can and reports nothing.
+// path; `guide` applies the deviations where it can and reports nothing; `guide-choices`
+// is `guide` whose trailer also lists every step at which a preemption was possible
+// (`choice` lines), for shrinking's direct search.
 inline constexpr std::string_view kScheduleModeExact = "exact";
 inline constexpr std::string_view kScheduleModeGuide = "guide";
+inline constexpr std::string_view kScheduleModeGuideChoices = "guide-choices";
 
 // RACELAB_STEP_LIMIT when unset.
 inline constexpr std::uint64_t kDefaultStepLimit = 1'000'000;

@@ -70,6 +70,34 @@ std::optional<SchedPreemption> ParsePreemption(std::string_view rest) {
   return p;
 }
 
+// "step=12 thread=2 runnable=0-3,5 at=p1s4.cpp:41 (read)"
+std::optional<SchedChoice> ParseChoice(std::string_view rest) {
+  SchedChoice c;
+  const auto at = AtField(rest);
+  const auto runnable = Field(rest, trailer::kRunnable);
+  if (!NumberField(rest, trailer::kStep, &c.step) ||
+      !NumberField(rest, trailer::kThread, &c.thread) || !at || !runnable || runnable->empty())
+    return std::nullopt;
+  c.at = std::string(*at);
+  std::string_view list = *runnable;
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    const std::string_view range = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    const std::size_t dash = range.find('-');
+    std::uint64_t first = 0, last = 0;
+    if (!ParseU64(range.substr(0, dash), &first)) return std::nullopt;
+    last = first;
+    if (dash != std::string_view::npos && !ParseU64(range.substr(dash + 1), &last))
+      return std::nullopt;
+    if (last < first || (!c.runnable.empty() && first <= c.runnable.back().second))
+      return std::nullopt;
+    c.runnable.emplace_back(first, last);
+    if (comma != std::string_view::npos && list.empty()) return std::nullopt;
+  }
+  return c;
+}
+
 void ParseLine(std::string_view line, SchedTrailer& t) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   // The text after `word` and its space.
@@ -88,6 +116,11 @@ void ParseLine(std::string_view line, SchedTrailer& t) {
     if (auto s = Field(line, trailer::kStrategy)) t.strategy = std::string(*s);
     std::uint64_t seed = 0;
     if (NumberField(line, trailer::kSeed, &seed)) t.seed = seed;
+  } else if (StartsWithWord(line, trailer::kChoice)) {
+    if (auto c = ParseChoice(after(trailer::kChoice)))
+      t.choices.push_back(std::move(*c));
+    else
+      ok = false;
   } else if (StartsWithWord(line, trailer::kPreemption)) {
     if (auto p = ParsePreemption(after(trailer::kPreemption)))
       t.preemption_lines.push_back(std::move(*p));
@@ -117,6 +150,12 @@ void ParseLine(std::string_view line, SchedTrailer& t) {
 }
 
 }  // namespace
+
+bool SchedChoice::Runnable(std::uint64_t t) const {
+  for (const auto& [first, last] : runnable)
+    if (first <= t && t <= last) return true;
+  return false;
+}
 
 std::string SchedPreemption::Describe() const {
   return "step " + std::to_string(step) + ": thread " + std::to_string(from) + " at " + from_at +

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace racelab::protocol {
@@ -41,6 +42,9 @@ inline constexpr std::string_view kStep = "step";
 inline constexpr std::string_view kFrom = "from";
 inline constexpr std::string_view kAt = "at";
 inline constexpr std::string_view kTo = "to";
+// "choice step=12 thread=2 runnable=0-3,5 at=p1s4.cpp:41 (read)" (guide-choices runs)
+inline constexpr std::string_view kChoice = "choice";
+inline constexpr std::string_view kRunnable = "runnable";
 // The stats line's strategy of a replay: "replay:exact" or "replay:guide".
 inline constexpr std::string_view kReplayStrategyPrefix = "replay:";
 }  // namespace trailer
@@ -54,6 +58,17 @@ struct SchedPreemption {
   std::string to_at;  // "p1s4.cpp:38 (write)"
   // "step 12: thread 2 at p1s4.cpp:41 (read) -> thread 3 runs p1s4.cpp:38 (write)"
   std::string Describe() const;
+};
+
+// One `choice step=12 thread=2 runnable=0-3,5 at=p1s4.cpp:41 (read)` line: at `step` the
+// current thread `thread` (pending point `at`) could have been preempted by another of
+// `runnable` (ranges of thread indices, the current one included).
+struct SchedChoice {
+  std::uint64_t step = 0;
+  std::uint64_t thread = 0;
+  std::string at;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> runnable;  // [first, last], ascending
+  bool Runnable(std::uint64_t t) const;
 };
 
 // Everything the trailer says. `present` is false when stderr has no such line
@@ -70,6 +85,7 @@ struct SchedTrailer {
   std::string strategy;
   std::optional<std::uint64_t> seed;
   std::vector<SchedPreemption> preemption_lines;
+  std::vector<SchedChoice> choices;  // a guide-choices run's `choice` lines, in step order
   bool deadlock = false;
   std::uint64_t deadlock_step = 0;
   // "deadlock at step=88", then each "thread 1 blocked in lock at lock_inversion.cpp:20".

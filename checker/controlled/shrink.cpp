@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <future>
 #include <map>
+#include <set>
+#include <string_view>
 #include <tuple>
 
 #include "judge/classify.hpp"
@@ -20,6 +22,9 @@ namespace {
 
 using protocol::Deviation;
 using protocol::Schedule;
+
+// At most this many likely single preemptions are tried before the greedy search.
+constexpr std::size_t kLikelyPreemptions = 96;
 
 // How simple a schedule is, compared lexicographically: fewer preemptions first.
 struct Simplicity {
@@ -51,10 +56,23 @@ class Shrinker {
     Simplicity key;
   };
 
-  // Starts from `original`; false when its own guide run does not show the class.
-  bool Start(const Schedule& original) {
+  // Starts from `original`; false when its own guide run does not show the class. Runs
+  // the schedule with no deviation at the same time (outside the budget, with its
+  // `choice` lines) and returns it in `none_run`.
+  bool Start(const Schedule& original, ScheduleProbe& none_run) {
     cur_ = original;
+    Schedule none = original;
+    none.deviations.clear();
+    const std::string none_enc = protocol::EncodeSchedule(none);
+    ++res_.runs;
+    std::future<ScheduleProbe> none_future = std::async(std::launch::async, [this, none_enc] {
+      return probe_(none_enc, ScheduleMode::kGuideChoices);
+    });
     const std::optional<std::size_t> k = FirstAccepted({original}, /*start=*/true);
+    none_run = none_future.get();
+    // A guide run of its own: later candidates with no deviation reuse it.
+    cache_.emplace(none_enc, none_run);
+    if (k) original_run_ = cache_.at(protocol::EncodeSchedule(original)).sched;
     return k.has_value();
   }
 
@@ -138,16 +156,108 @@ class Shrinker {
     return true;
   }
 
-  // Every single deviation, at steps 1..steps, to each thread cur_ switches to.
-  std::vector<Schedule> SinglePreemptions(std::uint64_t steps) const {
-    std::vector<std::uint32_t> threads;
-    for (const Deviation& d : cur_.deviations)
-      if (std::find(threads.begin(), threads.end(), d.thread) == threads.end())
-        threads.push_back(d.thread);
+  // Single preemptions the original run makes likely, most likely first, at most
+  // `limit`. Around each step of the run with no deviation (`choices`) where the current
+  // thread waits at a point where the original run preempted a thread (and at the same
+  // thread's choices just before and after it: the race may sit a point earlier), a
+  // switch to the thread the original switched to there, then to the next runnable
+  // thread after the current one (one that has not run yet, under the default policy).
+  // The points and offsets take turns, the latest preemption's point first, so one
+  // point's many steps do not hide another's.
+  std::vector<Schedule> LikelyPreemptions(const std::vector<protocol::SchedChoice>& choices,
+                                          std::size_t limit) const {
+    const std::vector<protocol::SchedPreemption>& lines = original_run_.preemption_lines;
+    std::vector<std::string> points;  // distinct from-points, latest preemption first
+    for (auto p = lines.rbegin(); p != lines.rend(); ++p)
+      if (std::find(points.begin(), points.end(), p->from_at) == points.end())
+        points.push_back(p->from_at);
+    // Each thread's choices in step order, and where each choice is in its thread's list.
+    std::map<std::uint64_t, std::vector<std::size_t>> of_thread;
+    std::vector<std::size_t> rank(choices.size());
+    for (std::size_t k = 0; k < choices.size(); ++k) {
+      std::vector<std::size_t>& mine = of_thread[choices[k].thread];
+      rank[k] = mine.size();
+      mine.push_back(k);
+    }
+    std::vector<std::vector<std::size_t>> at(points.size());  // matching choices, step order
+    for (std::size_t k = 0; k < choices.size(); ++k) {
+      const auto it = std::find(points.begin(), points.end(), choices[k].at);
+      if (it != points.end()) at[static_cast<std::size_t>(it - points.begin())].push_back(k);
+    }
+    static constexpr int kOffsets[] = {0, -1, 1, -2, 2, -3};
+    std::set<std::pair<std::uint64_t, std::uint64_t>> seen;  // (step, thread)
     std::vector<Schedule> cands;
-    for (std::uint64_t s = 1; s <= steps; ++s)
-      for (std::uint32_t t : threads) cands.push_back(Schedule{cur_.steps, cur_.hash, {{s, t}}});
+    const auto push = [&](std::uint64_t step, std::uint64_t t) {
+      if (cands.size() < limit && seen.insert({step, t}).second) cands.push_back(Single(step, t));
+    };
+    for (std::size_t round = 0; cands.size() < limit; ++round) {
+      bool any = false;
+      for (const int offset : kOffsets)
+        for (std::size_t i = 0; i < points.size(); ++i) {
+          if (round >= at[i].size()) continue;
+          any = true;
+          const std::size_t k = at[i][round];
+          const std::vector<std::size_t>& mine = of_thread[choices[k].thread];
+          const auto r = static_cast<std::ptrdiff_t>(rank[k]) + offset;
+          if (r < 0 || r >= static_cast<std::ptrdiff_t>(mine.size())) continue;
+          const protocol::SchedChoice& c = choices[mine[static_cast<std::size_t>(r)]];
+          for (auto p = lines.rbegin(); p != lines.rend(); ++p)
+            if (p->from_at == points[i] && p->to != c.thread && c.Runnable(p->to)) {
+              push(c.step, p->to);
+              break;
+            }
+          if (const auto next = NextRunnable(c)) push(c.step, *next);
+        }
+      if (!any) break;
+    }
     return cands;
+  }
+
+  // Every single preemption: at each step where one was possible (`choices`; without
+  // them every step 1..steps), to each thread the original run or cur_ switches to that
+  // is runnable there, and to the next runnable thread after the current one. Leaves
+  // out the candidates in `tried`.
+  std::vector<Schedule> SinglePreemptions(const std::vector<protocol::SchedChoice>& choices,
+                                          std::uint64_t steps,
+                                          const std::vector<Schedule>& tried) const {
+    std::vector<std::uint64_t> threads;
+    const auto add = [&threads](std::uint64_t t) {
+      if (std::find(threads.begin(), threads.end(), t) == threads.end()) threads.push_back(t);
+    };
+    for (const protocol::SchedPreemption& p : original_run_.preemption_lines) add(p.to);
+    for (const Deviation& d : cur_.deviations) add(d.thread);
+    std::set<std::pair<std::uint64_t, std::uint64_t>> seen;  // (step, thread)
+    for (const Schedule& s : tried)
+      for (const Deviation& d : s.deviations) seen.insert({d.step, d.thread});
+    std::vector<Schedule> cands;
+    const auto push = [&](std::uint64_t step, std::uint64_t t) {
+      if (seen.insert({step, t}).second) cands.push_back(Single(step, t));
+    };
+    if (choices.empty()) {
+      for (std::uint64_t s = 1; s <= steps; ++s)
+        for (std::uint64_t t : threads) push(s, t);
+      return cands;
+    }
+    for (const protocol::SchedChoice& c : choices) {
+      for (std::uint64_t t : threads)
+        if (t != c.thread && c.Runnable(t)) push(c.step, t);
+      if (const auto next = NextRunnable(c)) push(c.step, *next);
+    }
+    return cands;
+  }
+
+  Schedule Single(std::uint64_t step, std::uint64_t thread) const {
+    return Schedule{cur_.steps, cur_.hash, {{step, static_cast<std::uint32_t>(thread)}}};
+  }
+
+  // The lowest runnable thread above the current one, else the lowest one below it.
+  static std::optional<std::uint64_t> NextRunnable(const protocol::SchedChoice& c) {
+    std::optional<std::uint64_t> lowest;
+    for (const auto& [first, last] : c.runnable) {
+      if (last > c.thread) return std::max(first, c.thread + 1);
+      if (!lowest && first != c.thread) lowest = first;
+    }
+    return lowest;
   }
 
   // One probe outside the budget (the run with no deviation, the final exact replay).
@@ -208,7 +318,17 @@ class Shrinker {
   Simplicity key_;
   bool stopped_ = false;
   std::map<std::string, ScheduleProbe> cache_;  // guide-mode runs by schedule
+  protocol::SchedTrailer original_run_;         // the original's guide run
 };
+
+std::string_view ModeName(ScheduleMode mode) {
+  switch (mode) {
+    case ScheduleMode::kExact: return protocol::kScheduleModeExact;
+    case ScheduleMode::kGuide: return protocol::kScheduleModeGuide;
+    case ScheduleMode::kGuideChoices: return protocol::kScheduleModeGuideChoices;
+  }
+  return protocol::kScheduleModeExact;
+}
 
 }  // namespace
 
@@ -237,17 +357,26 @@ ShrinkResult ShrinkSchedule(const std::string& original, FailureClass cls, const
   const std::optional<Schedule> decoded = protocol::DecodeSchedule(original);
   if (!decoded) return res;
   Shrinker sh(cls, probe, options, res);
-  if (sh.Start(*decoded)) {
-    // The run with no deviation: the simplest of all, and the single-preemption
-    // search's range of steps.
+  // The run with no deviation: the simplest of all; its `choice` lines are where a
+  // single preemption can be.
+  ScheduleProbe empty;
+  if (sh.Start(*decoded, empty)) {
     Schedule none = *decoded;
     none.deviations.clear();
-    const ScheduleProbe empty = sh.Extra(protocol::EncodeSchedule(none), ScheduleMode::kGuide);
-    if (sh.Judge(empty, none).shows) sh.FirstAccepted({none});
+    std::vector<Schedule> likely;
+    if (sh.Judge(empty, none).shows) {
+      sh.FirstAccepted({none});
+    } else if (sh.key().preemptions > 1) {
+      // The likely single preemptions first: after a hit the greedy search only moves
+      // that one deviation earlier (the run with no deviation does not show the class).
+      likely = sh.LikelyPreemptions(empty.sched.choices, kLikelyPreemptions);
+      sh.FirstAccepted(likely);
+    }
     bool converged = sh.Greedy();
     if (converged && sh.key().preemptions > 1) {
       const std::uint64_t steps = empty.sched.stats_seen ? empty.sched.steps : decoded->steps;
-      if (sh.FirstAccepted(sh.SinglePreemptions(steps))) converged = sh.Greedy();
+      if (sh.FirstAccepted(sh.SinglePreemptions(empty.sched.choices, steps, likely)))
+        converged = sh.Greedy();
     }
     res.minimal = converged && res.stop == ShrinkStop::kNone;
   }
@@ -270,10 +399,7 @@ ShrinkResult ShrinkSchedule(const std::string& original, FailureClass cls, const
 ProbeFn MakeScheduleProbe(ProcessRunner& runner, const Target& t, const CampaignOptions& o,
                           const FuzzSetting& f, std::uint64_t seed) {
   return [&runner, t, o, f, seed](const std::string& schedule, ScheduleMode mode) {
-    ProcessResult pr = runner.Run(
-        MakeSpec(t, o, f, seed, schedule,
-                 std::string(mode == ScheduleMode::kExact ? protocol::kScheduleModeExact
-                                                          : protocol::kScheduleModeGuide)));
+    ProcessResult pr = runner.Run(MakeSpec(t, o, f, seed, schedule, std::string(ModeName(mode))));
     SymbolizeOutput(pr, t);
     ScheduleProbe p;
     const RunVerdict v = Classify(pr, t, o.sanitizer);

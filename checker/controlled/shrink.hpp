@@ -32,7 +32,9 @@ struct ScheduleProbe {
   std::optional<DivergenceInfo> divergence;
 };
 
-enum class ScheduleMode { kExact, kGuide };
+// kGuideChoices: kGuide whose trailer also lists the steps where a preemption was
+// possible (protocol::SchedTrailer::choices); used for the run with no deviation.
+enum class ScheduleMode { kExact, kGuide, kGuideChoices };
 // Must be safe to call from several threads at once (probes run in parallel).
 using ProbeFn = std::function<ScheduleProbe(const std::string& schedule, ScheduleMode mode)>;
 

@@ -335,38 +335,53 @@ void FollowUpControlledExamples(ProcessRunner& runner, const CampaignOptions& o,
     for (std::thread& w : workers) w.join();
   }
 
-  for (const Group& g : groups) {
-    const Target& t = targets[g.target];
-    // Results of this group so far, to share with a later class they also show.
-    std::vector<ShrinkResult> done;
-    for (const FailureClass cls : g.classes) {
-      if (stop()) return;
-      const Example& e = before[g.target].examples.at(cls);
-      const ShrinkResult* shared = nullptr;
-      for (const ShrinkResult& r : done)
-        if (r.verified && r.minimal && r.final_probe.classes.Has(cls) &&
-            protocol::DecodeSchedule(r.schedule).value_or(protocol::Schedule{}).deviations.size() <=
-                1)
-          shared = &r;
-      if (shared == nullptr) {
-        if (status) status(fmt::format("shrinking {} {}", t.Label(), Name(cls)));
-        const ProbeFn probe = MakeScheduleProbe(runner, t, o, setting(g.target, e), e.seed);
-        ShrinkOptions so;
-        so.max_probes = o.shrink_runs;
-        so.parallel = jobs;
-        so.cancelled = cancelled;
-        so.time_cap =
-            std::chrono::steady_clock::now() +
-            std::chrono::microseconds(static_cast<std::int64_t>(o.shrink_seconds_cap * 1e6));
-        done.push_back(ShrinkSchedule(e.original_schedule, cls, probe, so));
+  // Groups shrink at once, the campaign's jobs shared between them; each result is a
+  // function of its inputs, never of how many probes ran at once.
+  const std::size_t shrinkers =
+      std::min<std::size_t>(static_cast<std::size_t>(jobs), groups.size());
+  const int parallel = std::max(1, jobs / static_cast<int>(std::max<std::size_t>(1, shrinkers)));
+  std::atomic<std::size_t> next_group{0};
+  auto shrink_worker = [&] {
+    while (true) {
+      const std::size_t gi = next_group.fetch_add(1);
+      if (gi >= groups.size()) return;
+      const Group& g = groups[gi];
+      const Target& t = targets[g.target];
+      // Results of this group so far, to share with a later class they also show.
+      std::vector<ShrinkResult> done;
+      for (const FailureClass cls : g.classes) {
         if (stop()) return;
-        shared = &done.back();
+        const Example& e = before[g.target].examples.at(cls);
+        const ShrinkResult* shared = nullptr;
+        for (const ShrinkResult& r : done)
+          if (r.verified && r.minimal && r.final_probe.classes.Has(cls) &&
+              protocol::DecodeSchedule(r.schedule)
+                      .value_or(protocol::Schedule{})
+                      .deviations.size() <= 1)
+            shared = &r;
+        if (shared == nullptr) {
+          if (status) status(fmt::format("shrinking {} {}", t.Label(), Name(cls)));
+          const ProbeFn probe = MakeScheduleProbe(runner, t, o, setting(g.target, e), e.seed);
+          ShrinkOptions so;
+          so.max_probes = o.shrink_runs;
+          so.parallel = parallel;
+          so.cancelled = cancelled;
+          so.time_cap =
+              std::chrono::steady_clock::now() +
+              std::chrono::microseconds(static_cast<std::int64_t>(o.shrink_seconds_cap * 1e6));
+          done.push_back(ShrinkSchedule(e.original_schedule, cls, probe, so));
+          if (stop()) return;
+          shared = &done.back();
+        }
+        std::lock_guard<std::mutex> lock(mu);
+        auto at = reports[g.target].examples.find(cls);
+        if (at != reports[g.target].examples.end()) ApplyShrink(t, *shared, at->second);
       }
-      std::lock_guard<std::mutex> lock(mu);
-      auto at = reports[g.target].examples.find(cls);
-      if (at != reports[g.target].examples.end()) ApplyShrink(t, *shared, at->second);
     }
-  }
+  };
+  std::vector<std::thread> workers;
+  for (std::size_t j = 0; j < shrinkers; ++j) workers.emplace_back(shrink_worker);
+  for (std::thread& w : workers) w.join();
 }
 
 }  // namespace racelab

@@ -27,8 +27,9 @@ namespace rl {
 struct ControlSettings {
   FuzzSetting fuzz;        // the strategy (random, pct) unless replaying
   std::uint64_t seed = 0;  // RACELAB_SEED
-  std::optional<racelab::protocol::Schedule> schedule;              // RACELAB_SCHEDULE: replay it
-  bool guide = false;                                               // RACELAB_SCHEDULE_MODE=guide
+  std::optional<racelab::protocol::Schedule> schedule;  // RACELAB_SCHEDULE: replay it
+  bool guide = false;                                   // RACELAB_SCHEDULE_MODE=guide
+  bool choices = false;  // RACELAB_SCHEDULE_MODE=guide-choices: write `choice` lines
   std::uint64_t step_limit = racelab::protocol::kDefaultStepLimit;  // RACELAB_STEP_LIMIT
 };
 

@@ -28,7 +28,8 @@ struct Settings {
   std::uint64_t seed = 0;
   // Controlled scheduling (docs/scheduling.md).
   std::optional<racelab::protocol::Schedule> schedule;  // RACELAB_SCHEDULE: one to replay
-  bool guide = false;  // RACELAB_SCHEDULE_MODE: exact (false) or guide
+  bool guide = false;    // RACELAB_SCHEDULE_MODE: exact (false) or guide / guide-choices
+  bool choices = false;  // RACELAB_SCHEDULE_MODE=guide-choices
   std::int64_t step_limit = racelab::protocol::kDefaultStepLimit;  // RACELAB_STEP_LIMIT
 
   // True when the run is under the controlled scheduler.
@@ -42,8 +43,9 @@ Parsed<std::uint64_t> parse_seed(std::string_view text);
 // RACELAB_FUZZ is read by the protocol's parser (racelab::protocol::FuzzSetting::Parse).
 // A schedule string, as racelab::protocol::DecodeSchedule accepts it.
 Parsed<racelab::protocol::Schedule> parse_schedule(std::string_view text);
-// "exact" (false) or "guide" (true).
-Parsed<bool> parse_schedule_mode(std::string_view text);
+// RACELAB_SCHEDULE_MODE: how a schedule is replayed.
+enum class ScheduleMode { exact, guide, guide_choices };
+Parsed<ScheduleMode> parse_schedule_mode(std::string_view text);
 
 // Returns the variable's value, or nullptr when it is unset (std::getenv's contract).
 using EnvLookup = std::function<const char*(const char*)>;

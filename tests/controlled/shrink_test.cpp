@@ -80,10 +80,15 @@ TEST(Shrink, KeepsExactlyTheOneDeviationTheFailureNeeds) {
   EXPECT_EQ(r.final_run.Explanation(),
             std::vector<std::string>{
                 "step 40: thread 0 at model.cpp:50 (read) -> thread 2 runs model.cpp:50 (write)"});
-  // Candidates ran in guide mode; the last run was the exact replay.
+  // Candidates ran in guide mode (the run with no deviation in guide-choices mode, at
+  // the same time as the original's); the last run was the exact replay.
   const auto specs = fake.specs();
   ASSERT_FALSE(specs.empty());
-  EXPECT_EQ(EnvOf(specs.front(), "RACELAB_SCHEDULE_MODE"), "guide");
+  for (std::size_t k = 0; k + 1 < specs.size(); ++k)
+    EXPECT_EQ(EnvOf(specs[k], "RACELAB_SCHEDULE_MODE"),
+              protocol::DecodeSchedule(EnvOf(specs[k], "RACELAB_SCHEDULE"))->deviations.empty()
+                  ? "guide-choices"
+                  : "guide");
   EXPECT_EQ(EnvOf(specs.back(), "RACELAB_SCHEDULE_MODE"), "exact");
   EXPECT_EQ(EnvOf(specs.back(), "RACELAB_SCHEDULE"), r.schedule);
   // Probes count one-at-a-time (a repeated candidate's run is reused); runs add the run
@@ -129,8 +134,8 @@ TEST(Shrink, ContinuesFromTheScheduleTheGuidedRunExecuted) {
     return Model{fails}(s);
   });
   const ProbeFn probe = MakeScheduleProbe(fake, ModelTarget(), CampaignOptions{}, FuzzSetting{}, 1);
-  const ShrinkResult r = ShrinkSchedule(Enc({{20, 1}, {30, 2}, {60, 3}, {70, 2}, {80, 1}}),
-                                        FailureClass::kBadExit, probe);
+  const std::string original = Enc({{20, 1}, {30, 2}, {60, 3}, {70, 2}, {80, 1}});
+  const ShrinkResult r = ShrinkSchedule(original, FailureClass::kBadExit, probe);
   ASSERT_TRUE(r.verified);
   EXPECT_EQ(r.schedule, Enc({{20, 1}}));
   // The original's own guided run executed only {20, 30}: no candidate ever named a
@@ -138,7 +143,7 @@ TEST(Shrink, ContinuesFromTheScheduleTheGuidedRunExecuted) {
   for (const ProcessSpec& spec : fake.specs()) {
     const auto sch = protocol::DecodeSchedule(EnvOf(spec, "RACELAB_SCHEDULE"));
     ASSERT_TRUE(sch.has_value());
-    if (spec.env == fake.specs().front().env) continue;  // the original itself
+    if (EnvOf(spec, "RACELAB_SCHEDULE") == original) continue;  // the original itself
     for (const Deviation& x : sch->deviations) EXPECT_LE(x.step, 50u);
   }
 }
@@ -213,6 +218,104 @@ TEST(Shrink, FailsWithoutDeviationsShrinksToNone) {
   ASSERT_TRUE(r.verified);
   EXPECT_EQ(r.schedule, Enc({}));
   EXPECT_TRUE(r.minimal);
+}
+
+// A model of a program whose threads 0..3 run one after another under the default
+// policy, 25 steps each; step s is thread (s-1)/25 at line 10+(s-1)%25. The failure
+// needs the thread at line 17 preempted by a later thread, alone, or two far-apart
+// preemptions (thread 2 at step 30, thread 3 at step 60) together. A guide-choices run
+// lists every step as a choice; preemption lines name the preempted thread's point.
+struct SequentialModel {
+  static std::uint32_t ThreadAt(std::uint64_t step) {
+    return static_cast<std::uint32_t>((step - 1) / 25);
+  }
+  static std::uint64_t LineAt(std::uint64_t step) { return 10 + (step - 1) % 25; }
+  static bool Fails(const std::vector<Deviation>& d) {
+    bool a = false, b = false;
+    for (const Deviation& x : d) {
+      if (d.size() == 1 && LineAt(x.step) == 17 && x.thread > ThreadAt(x.step)) return true;
+      a |= x.step == 30 && x.thread == 2;
+      b |= x.step == 60 && x.thread == 3;
+    }
+    return a && b;
+  }
+  ProcessResult operator()(const ProcessSpec& spec) const {
+    ProcessResult r;
+    r.termination = Termination::kExited;
+    std::vector<Deviation> devs;
+    if (auto s = protocol::DecodeSchedule(EnvOf(spec, "RACELAB_SCHEDULE"))) devs = s->deviations;
+    const bool bad = Fails(devs);
+    r.out = bad ? "1 + 1 = 2\n" : "";
+    r.exit_code = bad ? 1 : 0;
+    r.err = "racelab-sched: schedule " + protocol::EncodeSchedule(Schedule{kSteps, 0x1234, devs}) +
+            "\n";
+    r.err += fmt::format(
+        "racelab-sched: stats threads=4 steps={} preemptions={} deviations={} strategy=pct:3:100 "
+        "seed=1\n",
+        kSteps, devs.size(), devs.size());
+    if (EnvOf(spec, "RACELAB_SCHEDULE_MODE") == "guide-choices")
+      for (std::uint64_t s = 1; s <= kSteps; ++s)
+        if (ThreadAt(s) < 3)
+          r.err += fmt::format(
+              "racelab-sched: choice step={} thread={} runnable={}-3 at=model.cpp:{} (read)\n", s,
+              ThreadAt(s), ThreadAt(s), LineAt(s));
+    for (const Deviation& d : devs)
+      r.err += fmt::format(
+          "racelab-sched: preemption step={} from={} at=model.cpp:{} (read) to={} at=model.cpp:10 "
+          "(start)\n",
+          d.step, ThreadAt(d.step), LineAt(d.step), d.thread);
+    return r;
+  }
+};
+
+TEST(Shrink, TriesTheOriginalsPreemptionPointsFirstAndFindsTheSinglePreemptionInFewProbes) {
+  // The original holds the far-apart pair, which greedy removal would keep, and its last
+  // preemption is at line 17 (thread 3 to thread 2: not the failure there).
+  const std::string original = Enc({{4, 1}, {30, 2}, {60, 3}, {83, 2}});
+  for (int parallel : {1, 4}) {
+    FakeProcessRunner fake(SequentialModel{});
+    const ProbeFn probe =
+        MakeScheduleProbe(fake, ModelTarget(), CampaignOptions{}, FuzzSetting{}, 1);
+    ShrinkOptions o;
+    o.parallel = parallel;
+    const ShrinkResult r = ShrinkSchedule(original, FailureClass::kBadExit, probe, o);
+    SCOPED_TRACE(parallel);
+    ASSERT_TRUE(r.verified);
+    // Thread 0 at line 17 (step 8, the first line-17 choice), to the thread the original
+    // switched to there.
+    EXPECT_EQ(r.schedule, Enc({{8, 2}}));
+    EXPECT_TRUE(r.minimal);
+    EXPECT_EQ(r.final_run.preemptions, 1u);
+    // The original's guide run, the first likely candidate, then the greedy search's
+    // removal (the run with no deviation, reused) and two moves earlier that fail.
+    EXPECT_EQ(r.probes, 5u);
+    // The run with no deviation asked for its choices, in guide-choices mode.
+    bool asked = false;
+    for (const ProcessSpec& spec : fake.specs())
+      asked |= EnvOf(spec, "RACELAB_SCHEDULE_MODE") == "guide-choices" &&
+               protocol::DecodeSchedule(EnvOf(spec, "RACELAB_SCHEDULE"))->deviations.empty();
+    EXPECT_TRUE(asked);
+  }
+}
+
+TEST(Shrink, WithoutChoiceLinesTheGreedySearchStillReachesTheSinglePreemption) {
+  // The same program, but its runs list no choices (an older runtime): the likely
+  // search has nothing to go on, greedy keeps the pair, the step-by-step search finds
+  // line 17 of thread 0 (step 8) to thread 1.
+  auto no_choices = [](const ProcessSpec& spec) {
+    ProcessSpec s = spec;
+    for (std::string& kv : s.env)
+      if (kv == "RACELAB_SCHEDULE_MODE=guide-choices") kv = "RACELAB_SCHEDULE_MODE=guide";
+    return SequentialModel{}(s);
+  };
+  FakeProcessRunner fake(no_choices);
+  const ProbeFn probe = MakeScheduleProbe(fake, ModelTarget(), CampaignOptions{}, FuzzSetting{}, 1);
+  const ShrinkResult r =
+      ShrinkSchedule(Enc({{4, 1}, {30, 2}, {60, 3}, {83, 2}}), FailureClass::kBadExit, probe);
+  ASSERT_TRUE(r.verified);
+  EXPECT_EQ(r.schedule, Enc({{8, 1}}));
+  EXPECT_TRUE(r.minimal);
+  EXPECT_GT(r.probes, 4u);
 }
 
 // A seeded model: fails when the applied deviations are at most two and include one

@@ -83,6 +83,28 @@ TEST(SchedTrailer, ParsesStepLimitAndDivergence) {
   EXPECT_EQ(d.DivergedText(), "schedule diverged at step 57: thread 4 is not runnable");
 }
 
+TEST(SchedTrailer, ParsesChoiceLinesAndRejectsMalformedOnes) {
+  const SchedTrailer t = ParseSchedTrailer(
+      "racelab-sched: schedule s1-40-0000000000000000-\n"
+      "racelab-sched: choice step=3 thread=2 runnable=0-3,5,7-9 at=p1s5.cpp:28 (fuzz)\n"
+      "racelab-sched: choice step=4 thread=0 runnable=0 at=p1s5.cpp:44 (start)\n"
+      "racelab-sched: choice step=5 thread=0 runnable=3-1 at=x.cpp:1 (read)\n"
+      "racelab-sched: choice step=6 thread=0 runnable=1,1 at=x.cpp:1 (read)\n"
+      "racelab-sched: choice step=7 thread=0 runnable=1, at=x.cpp:1 (read)\n"
+      "racelab-sched: choice step=8 thread=0 runnable=0-1\n");
+  ASSERT_EQ(t.choices.size(), 2u);
+  EXPECT_EQ(t.unknown.size(), 4u);
+  const protocol::SchedChoice& c = t.choices[0];
+  EXPECT_EQ(c.step, 3u);
+  EXPECT_EQ(c.thread, 2u);
+  EXPECT_EQ(c.at, "p1s5.cpp:28 (fuzz)");
+  EXPECT_EQ(c.runnable,
+            (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{0, 3}, {5, 5}, {7, 9}}));
+  for (std::uint64_t th : {0, 3, 5, 7, 9}) EXPECT_TRUE(c.Runnable(th)) << th;
+  for (std::uint64_t th : {4, 6, 10}) EXPECT_FALSE(c.Runnable(th)) << th;
+  EXPECT_EQ(t.choices[1].runnable, (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{0, 0}}));
+}
+
 TEST(SchedTrailer, AbsentWithoutThePrefixAndToleratesGarbage) {
   EXPECT_FALSE(ParseSchedTrailer("racelab-sched:no space\nplain text\n").present);
   EXPECT_FALSE(ParseSchedTrailer("").present);

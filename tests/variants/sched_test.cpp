@@ -99,6 +99,28 @@ TEST(SchedTrailer, EndsTheRunsStderrWithScheduleAndStats) {
   EXPECT_EQ(std::to_string(preemptions), stat(result, "preemptions"));
 }
 
+TEST(SchedTrailer, GuideChoicesListsEveryStepWhereAPreemptionWasPossible) {
+  const std::string path = specimen_path("plain", "p1s5");
+  const auto none = replay(path, "s1-1-0000000000000000-", "guide-choices");
+  ASSERT_TRUE(none.exited && none.exit_status == 0) << describe(none);
+  std::vector<std::string> choices;
+  for (const std::string& line : sched_lines(none.err))
+    if (line.rfind("choice ", 0) == 0) choices.push_back(line);
+  // The default policy: main starts thread 1 while it could go on (a choice), and each
+  // step's thread later waits at p1s5.cpp:28 (fuzz) with later threads runnable.
+  ASSERT_FALSE(choices.empty());
+  EXPECT_EQ(choices[0], "choice step=2 thread=0 runnable=0-1 at=p1s5.cpp:44 (start)");
+  const auto fuzz28 = std::count_if(choices.begin(), choices.end(), [](const std::string& l) {
+    return l.find(" at=p1s5.cpp:28 (fuzz)") != std::string::npos;
+  });
+  EXPECT_GE(fuzz28, 90);
+  // A plain guide run writes none, and the choices do not change the run.
+  const auto guide = replay(path, "s1-1-0000000000000000-", "guide");
+  for (const std::string& line : sched_lines(guide.err)) EXPECT_NE(line.rfind("choice ", 0), 0U);
+  EXPECT_EQ(guide.out, none.out);
+  EXPECT_EQ(sched_lines(guide.err)[0], sched_lines(none.err)[0]);  // the schedule line
+}
+
 TEST(SchedTrailer, UncontrolledRunsWriteNoTrailer) {
   for (const char* fuzz : {"none", "yield", "sleep:10"}) {
     const auto result = run_controlled(specimen_path("plain", "p1s1"), fuzz, 1);

@@ -107,6 +107,20 @@ struct Preemption {
   Site to_site;
 };
 
+// A step at which the current thread was runnable and another one too: a preemption was
+// possible. The runnable threads are ranges [first, last] in Control::choice_ranges.
+struct Choice {
+  std::uint64_t step;
+  std::uint32_t thread;
+  std::uint32_t kind;
+  Site site;
+  std::size_t ranges_begin;
+  std::size_t ranges_end;
+};
+
+// At most this many `choice` lines (a guide-choices run of a very long program).
+constexpr std::size_t kMaxChoices = 100000;
+
 enum class Outcome { running, exited, deadlock, step_limit, signal };
 
 struct Control {
@@ -125,6 +139,9 @@ struct Control {
   std::uint64_t step_limit = protocol::kDefaultStepLimit;
   std::optional<protocol::Schedule> replay;
   bool guide = false;
+  bool choices = false;  // record choice_steps (RACELAB_SCHEDULE_MODE=guide-choices)
+  std::vector<Choice> choice_steps;
+  std::vector<std::uint32_t> choice_ranges;
   bool replaying = false;
   std::size_t next_deviation = 0;
   bool diverged = false;
@@ -254,6 +271,18 @@ void write_trailer(const Control& c) {
   w.put(' ').key(key::kDeviations).num(c.deviations.size());
   w.put(' ').key(key::kStrategy).str(c.strategy_name);
   w.put(' ').key(key::kSeed).num(c.seed).put('\n');
+  for (const Choice& choice : c.choice_steps) {
+    w.line(key::kChoice).key(key::kStep).num(choice.step);
+    w.put(' ').key(key::kThread).num(choice.thread).put(' ').key(key::kRunnable);
+    for (std::size_t i = choice.ranges_begin; i < choice.ranges_end; i += 2) {
+      if (i > choice.ranges_begin) w.put(',');
+      w.num(c.choice_ranges[i]);
+      if (c.choice_ranges[i + 1] != c.choice_ranges[i]) w.put('-').num(c.choice_ranges[i + 1]);
+    }
+    w.put(' ').key(key::kAt);
+    write_at(w, choice.kind, choice.site);
+    w.put('\n');
+  }
   for (const Preemption& p : c.preemptions) {
     w.line(key::kPreemption).key(key::kStep).num(p.step);
     w.put(' ').key(key::kFrom).num(p.from).put(' ').key(key::kAt);
@@ -333,12 +362,29 @@ Slot* controlled_self(Control* c) {
   return slot_of(*c, index);
 }
 
+void record_choice(Control& c) {
+  const Slot& self = *c.slots[c.current];
+  const std::size_t begin = c.choice_ranges.size();
+  for (const std::uint32_t index : c.runnable) {
+    if (c.choice_ranges.size() > begin && c.choice_ranges.back() + 1 == index)
+      c.choice_ranges.back() = index;
+    else
+      c.choice_ranges.insert(c.choice_ranges.end(), {index, index});
+  }
+  c.choice_steps.push_back(
+      {c.steps, c.current, self.kind, self.site, begin, c.choice_ranges.size()});
+}
+
 // One step: the thread to run next. The current thread has recorded its pending point
 // and, when it blocked or exited, left the runnable set.
 std::uint32_t decide(Control& c) {
   if (c.steps >= c.step_limit) stop(c, Outcome::step_limit, protocol::kStepLimitExitStatus);
   ++c.steps;
   if (c.runnable.empty()) stop(c, Outcome::deadlock, protocol::kDeadlockExitStatus);
+
+  if (c.choices && c.runnable.size() > 1 && c.choice_steps.size() < kMaxChoices &&
+      is_runnable(c, c.current))
+    record_choice(c);
 
   const std::uint32_t fallback = sched::default_choice(c.current, c.runnable);
   std::uint32_t choice = c.strategy->choose(c.steps, c.current, c.runnable);
@@ -452,6 +498,7 @@ void install_scheduler(const ControlSettings& settings) {
   if (settings.schedule) {
     c->replay = settings.schedule;
     c->guide = settings.guide;
+    c->choices = settings.choices;
     c->replaying = true;
     c->strategy = std::make_unique<sched::DefaultStrategy>();
     const std::string_view mode =

@@ -114,10 +114,15 @@ Parsed<protocol::Schedule> parse_schedule(std::string_view text) {
   return Parsed<protocol::Schedule>::success(std::move(*schedule));
 }
 
-Parsed<bool> parse_schedule_mode(std::string_view text) {
-  if (text == protocol::kScheduleModeExact) return Parsed<bool>::success(false);
-  if (text == protocol::kScheduleModeGuide) return Parsed<bool>::success(true);
-  return Parsed<bool>::failure("expected exact or guide, got " + Quoted(text));
+Parsed<ScheduleMode> parse_schedule_mode(std::string_view text) {
+  if (text == protocol::kScheduleModeExact)
+    return Parsed<ScheduleMode>::success(ScheduleMode::exact);
+  if (text == protocol::kScheduleModeGuide)
+    return Parsed<ScheduleMode>::success(ScheduleMode::guide);
+  if (text == protocol::kScheduleModeGuideChoices)
+    return Parsed<ScheduleMode>::success(ScheduleMode::guide_choices);
+  return Parsed<ScheduleMode>::failure("expected exact, guide or guide-choices, got " +
+                                       Quoted(text));
 }
 
 Parsed<Settings> read_settings(const Defaults& defaults, const EnvLookup& lookup) {
@@ -158,10 +163,11 @@ Parsed<Settings> read_settings(const Defaults& defaults, const EnvLookup& lookup
     settings.schedule = schedule.value();
   }
 
-  const auto mode = read_variable<bool>(lookup, protocol::kEnvScheduleMode,
-                                        protocol::kScheduleModeExact, parse_schedule_mode);
+  const auto mode = read_variable<ScheduleMode>(lookup, protocol::kEnvScheduleMode,
+                                                protocol::kScheduleModeExact, parse_schedule_mode);
   if (!mode) return Parsed<Settings>::failure(mode.error());
-  settings.guide = mode.value();
+  settings.guide = mode.value() != ScheduleMode::exact;
+  settings.choices = mode.value() == ScheduleMode::guide_choices;
 
   const auto step_limit =
       read_variable<std::int64_t>(lookup, protocol::kEnvStepLimit, default_step_limit, +positive);
@@ -183,6 +189,7 @@ Settings start(const Defaults& defaults) {
     control.seed = s.seed;
     control.schedule = s.schedule;
     control.guide = s.guide;
+    control.choices = s.choices;
     control.step_limit = static_cast<std::uint64_t>(s.step_limit);
     install_scheduler(control);
   }
