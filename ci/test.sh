@@ -13,26 +13,48 @@ jobs=$(nproc)
 # Each preset builds only the tiers it runs (targets racelab_tests_<label>). The stress tier
 # (the 200-run manifest acceptance, the 100,000-run soak) and the fuzz tier run apart:
 # `ctest --preset stress`, `cmake --workflow --preset fuzz` (docs/testing.md, "Tiers").
-echo "== default preset: configure, build, every test but the stress, fuzz and cluster labels"
+echo "== default preset: configure, build"
 cmake --preset default
 cmake --build --preset default -j "$jobs"
+
+# The asan and tsan presets build (niced, in a session of their own) while the default
+# preset's tests run: those spend much of their time waiting for the programs they start,
+# and no verdict depends on load. Their output goes to build/sanitizer-builds.log.
+sanitizer_builds() {
+  cmake --preset asan
+  cmake --build --preset asan -j "$jobs" --target racelab_tests_unit racelab_tests_property \
+    racelab_tests_integration
+  cmake --preset tsan
+  cmake --build --preset tsan -j "$jobs" --target racelab_tests_unit racelab_tests_property
+}
+export -f sanitizer_builds
+export jobs
+log=build/sanitizer-builds.log
+setsid nice -n 10 bash -c 'set -euo pipefail; sanitizer_builds' >"$log" 2>&1 &
+builds=$!
+trap 'kill -- -"$builds" 2>/dev/null || true' EXIT
+
+echo "== default preset: every test but the stress, fuzz and cluster labels"
 ctest --preset default -j "$jobs" -E '^SlurmCluster\.'
 
 echo "== cluster: a single-node Slurm runs a campaign as a job array (label cluster)"
 ctest --preset default -R '^SlurmCluster\.' --output-on-failure
+
+echo "== asan and tsan presets: waiting for their builds"
+if ! wait "$builds"; then
+  tail -n 60 "$log"
+  echo "the asan/tsan builds failed; the whole log is $log" >&2
+  exit 1
+fi
+trap - EXIT
 
 # The package, recipe and shard-law tests and the JSON-schema check (not built in the
 # sanitizer presets), the external validators (Chromium, ajv, xmllint) and the golden
 # symbolization of the clang fixture programs run once, in the default preset above: under
 # ASan they would repeat the same runs and tools with a slower racelab.
 echo "== asan preset: racelab's own unit, property and integration tests under ASan+UBSan"
-cmake --preset asan
-cmake --build --preset asan -j "$jobs" --target racelab_tests_unit racelab_tests_property \
-  racelab_tests_integration
 ctest --preset asan -j "$jobs" -L 'unit|property|integration' \
   -E '^Clang/FixtureProgram|HtmlInBrowser|SarifSchema|JunitSchema'
 
 echo "== tsan preset: racelab's own unit and property tests under TSan"
-cmake --preset tsan
-cmake --build --preset tsan -j "$jobs" --target racelab_tests_unit racelab_tests_property
 ctest --preset tsan -j "$jobs" -L 'unit|property'
