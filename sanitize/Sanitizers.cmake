@@ -18,12 +18,13 @@ function(racelab_sanitize target kind)
   endif()
 endfunction()
 
-# The whole-build sanitizer of the tsan/asan presets, for racelab's own targets: -O1 and
-# line tables (what sanitizer reports need) after the sanitizer's flags.
+# The whole-build sanitizer of the tsan/asan presets, for racelab's own targets: unoptimised,
+# with line tables (what sanitizer reports need), after the sanitizer's flags. These builds
+# look for racelab's bugs, not its speed, and compile in about half the time.
 function(racelab_sanitize_own target)
   racelab_sanitize(${target} "${RACELAB_SANITIZER}")
   if(NOT RACELAB_SANITIZER STREQUAL "")
-    target_compile_options(${target} PRIVATE -O1 -gline-tables-only)
+    target_compile_options(${target} PRIVATE -O0 -gline-tables-only)
   endif()
 endfunction()
 
