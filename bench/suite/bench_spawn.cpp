@@ -1,6 +1,7 @@
 // posix_spawn for measurements: the tool's own CPU from /proc before reaping, the tree's CPU
 // from racelab's RUSAGE_CHILDREN once every orphan is reaped.
 #include "bench_spawn.hpp"
+#include "util/fd.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -110,23 +111,6 @@ std::vector<char*> CStrings(const std::vector<std::string>& v) {
   out.push_back(nullptr);
   return out;
 }
-
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { Close(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
 
 // posix_spawn in a process group of its own; out_w/err_w < 0 mean /dev/null. Registers the
 // child for KillActiveSpawns. Returns 0 or an errno.

@@ -1,6 +1,7 @@
 // The fork-server launch: one server per worker and server key, runs as requests on its
 // control socket, every run's group killed by racelab as in the exec launch.
 #include "run/fork_server_runner.hpp"
+#include "util/fd.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -34,28 +35,6 @@ constexpr auto kServerGrace = std::chrono::seconds(10);
 // Idle servers kept at most (each is a whole process of the program, TSan's shadow memory
 // included); beyond, those of other programs are stopped first.
 constexpr std::size_t kMaxIdleServers = 16;
-
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { Close(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int Release() {
-    const int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
 
 bool StartsWith(const std::string& s, std::string_view p) {
   return s.compare(0, p.size(), p) == 0;

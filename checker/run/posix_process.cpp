@@ -1,5 +1,6 @@
 // posix_spawn-based runner: every child in its own process group, killed as a group.
 #include "run/posix_process.hpp"
+#include "util/fd.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -33,32 +34,6 @@ using Clock = std::chrono::steady_clock;
 // After the child has exited, how long to keep reading pipes that something
 // else still holds open before giving up on them.
 constexpr auto kDrainGrace = std::chrono::milliseconds(200);
-
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { Close(); }
-  Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) {
-      Close();
-      fd_ = o.fd_;
-      o.fd_ = -1;
-    }
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
 
 std::system_error SysError(const char* what) {
   return std::system_error(errno, std::generic_category(), what);

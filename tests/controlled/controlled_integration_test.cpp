@@ -20,18 +20,17 @@
 #include "run/child_env.hpp"
 #include "run/manifest.hpp"
 #include "run/posix_process.hpp"
+#include "specimen_target.hpp"
 
 extern char** environ;  // NOLINT: POSIX
 
 namespace racelab {
 namespace {
 
-using std::chrono::milliseconds;
+using testing::BinDir;
+using testing::Specimen;
 
-std::string BinDir() {
-  const char* d = std::getenv("RACELAB_BIN_DIR");
-  return d != nullptr ? d : "";
-}
+using std::chrono::milliseconds;
 
 using testing::RunRacelab;
 
@@ -54,26 +53,6 @@ nlohmann::json RunJson(std::vector<std::string> args, const std::string& name, i
 
 std::string Fixture(const std::string& name) {
   return BinDir() + "/fixtures/plain/" + name;
-}
-
-// A manifest specimen as `racelab run` sets it up.
-Target Specimen(const std::string& id, Build b) {
-  static const Manifest m =
-      *LoadManifest(std::string(RACELAB_SOURCE_DIR) + "/variants/manifest.json");
-  const Variant* v = m.Find(id);
-  EXPECT_NE(v, nullptr) << id;
-  Target t;
-  t.id = id;
-  t.build = b;
-  t.variant = v;
-  t.executable = BinDir() + "/variants/" + std::string(Name(b)) + "/" + id;
-  t.oracle = v->oracle;
-  t.iterations = v->check_iterations;
-  t.threads = v->problem == 2 ? v->threads : 0;
-  t.exact = v->exact;
-  t.tolerance = v->tolerance;
-  t.tsan = b == Build::kTsan;
-  return t;
 }
 
 CampaignOptions Options() {
