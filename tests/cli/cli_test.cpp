@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -246,6 +247,16 @@ TEST(RacelabCli, SigintWritesThePartialReportAndExits130) {
   s.timeout = milliseconds(60000);
   ProcessResult r;
   std::thread t([&] { r = runner.Run(s); });
+  // Whatever ends the test early (a failed ASSERT) still ends racelab and its runs.
+  struct EndRun {
+    PosixProcessRunner& runner;
+    std::thread& t;
+    ~EndRun() {
+      if (!t.joinable()) return;
+      runner.CancelAll();
+      t.join();
+    }
+  } end_run{runner, t};
   // racelab itself, the child of this test (its own children that are being spawned show
   // its command line until their exec), once a run has finished: with --jobs 1, a second
   // run of the fixture means the first is over. Waits for those events, not for a time.
@@ -259,7 +270,7 @@ TEST(RacelabCli, SigintWritesThePartialReportAndExits130) {
       if (std::find(racelab_like.begin(), racelab_like.end(), pid) == racelab_like.end())
         runs_seen.insert(pid);
   }
-  ASSERT_EQ(::kill(pids[0], SIGINT), 0);
+  ASSERT_EQ(::kill(pids[0], SIGINT), 0) << std::strerror(errno);
   t.join();
   EXPECT_EQ(r.exit_code, 130) << r.err;
   auto j = ReadJson(out);
