@@ -240,8 +240,10 @@ TEST(RacelabCli, SigintWritesThePartialReportAndExits130) {
   ProcessSpec s;
   const std::string prog = UniqueFixture("sigint_fixture");
   // More runs than it could finish: only the SIGINT ends it.
-  s.argv = {RACELAB_EXE, "run",      prog,   "--runs", "100000000", "--jobs",
-            "1",         "--format", "json", "--out",  out};
+  // --launch exec: each run is a new process of the fixture, so a second one seen means the
+  // first is over (a fork server would be a fixture process of its own from the start).
+  s.argv = {RACELAB_EXE, "run",  prog,       "--runs", "100000000", "--jobs", "1",
+            "--launch",  "exec", "--format", "json",   "--out",     out};
   s.env = CurrentEnvironment();
   s.env.push_back("FIXTURE_MODE=ok");
   s.timeout = milliseconds(60000);
