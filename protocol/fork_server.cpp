@@ -239,8 +239,7 @@ int Receive(int sock, Message* m, std::vector<int>* fds) {
     errno = EBADMSG;
     return -1;
   }
-  std::optional<Message> decoded =
-      Decode(std::string_view(buf, static_cast<std::size_t>(got)));
+  std::optional<Message> decoded = Decode(std::string_view(buf, static_cast<std::size_t>(got)));
   if (!decoded) {
     drop();
     errno = EBADMSG;
