@@ -22,9 +22,23 @@ void PutU32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
-void PutI64(std::string& out, std::int64_t v) {
-  const auto u = static_cast<std::uint64_t>(v);
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((u >> (8 * i)) & 0xff));
+// The server's loop and its child's set-up are not instrumented: they run before any
+// thread of the program exists, and TSan's bookkeeping of their accesses (shadow, trace)
+// would dirty pages the next fork must copy and every child would fault on.
+#define RACELAB_SERVER_CODE __attribute__((no_sanitize("thread")))
+
+// Every message but kRun: the type byte, then a and b unless it is kReap.
+constexpr std::size_t kFixedSize = 17;
+
+RACELAB_SERVER_CODE std::size_t EncodeFixed(Type type, std::int64_t a, std::int64_t b, char* out) {
+  out[0] = static_cast<char>(type);
+  if (type == Type::kReap) return 1;
+  const auto ua = static_cast<std::uint64_t>(a), ub = static_cast<std::uint64_t>(b);
+  for (int i = 0; i < 8; ++i) {
+    out[1 + i] = static_cast<char>((ua >> (8 * i)) & 0xff);
+    out[9 + i] = static_cast<char>((ub >> (8 * i)) & 0xff);
+  }
+  return kFixedSize;
 }
 
 class Reader {
@@ -73,7 +87,7 @@ bool KnownType(std::uint8_t t) {
   return false;
 }
 
-bool StartsWith(const char* s, std::string_view p) {
+RACELAB_SERVER_CODE bool StartsWith(const char* s, std::string_view p) {
   return std::strncmp(s, p.data(), p.size()) == 0;
 }
 
@@ -100,20 +114,9 @@ void DropPreload() {
     ::setenv("LD_PRELOAD", kept.c_str(), 1);
 }
 
-// In the child: the run's RACELAB_* settings replace the inherited ones.
-void ApplySettings(const std::vector<std::string>& settings) {
-  std::vector<std::string> inherited;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e)
-    if (StartsWith(*e, "RACELAB_")) {
-      const char* eq = std::strchr(*e, '=');
-      inherited.emplace_back(*e,
-                             eq == nullptr ? std::strlen(*e) : static_cast<std::size_t>(eq - *e));
-    }
-  for (const std::string& name : inherited) ::unsetenv(name.c_str());
-  for (const std::string& kv : settings) {
-    const std::size_t eq = kv.find('=');
-    ::setenv(kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str(), 1);
-  }
+RACELAB_SERVER_CODE bool SameName(const char* x, const char* y) {
+  while (*x != '=' && *x == *y) ++x, ++y;
+  return *x == '=' && *y == '=';
 }
 
 [[noreturn]] void Quit(int code) {
@@ -121,18 +124,12 @@ void ApplySettings(const std::vector<std::string>& settings) {
 }
 
 // Waits for the child to end without reaping it; fills kind/value of a kExited message.
-bool AwaitExit(pid_t pid, Message* exited) {
+RACELAB_SERVER_CODE bool AwaitExit(pid_t pid, std::int64_t* kind, std::int64_t* status) {
   siginfo_t info{};
   while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) != 0)
     if (errno != EINTR) return false;
-  exited->type = Type::kExited;
-  if (info.si_code == CLD_EXITED) {
-    exited->a = 0;
-    exited->b = info.si_status;
-  } else {
-    exited->a = 1;
-    exited->b = info.si_status;
-  }
+  *kind = info.si_code == CLD_EXITED ? 0 : 1;
+  *status = info.si_status;
   return true;
 }
 
@@ -141,20 +138,148 @@ std::int64_t CpuMicros(const rusage& u) {
          u.ru_utime.tv_usec + u.ru_stime.tv_usec;
 }
 
+// What the server keeps between runs, static so that a run allocates nothing: the
+// request's datagram, its settings as NUL-terminated strings, and the environment a child
+// gets. Pages of it that are never touched cost neither the fork nor the child.
+struct ServerState {
+  char datagram[kMaxMessage];
+  char strings[kMaxMessage];
+  char* settings[kMaxMessage / 6];  // a setting takes at least 6 bytes: length and "a="
+  char* environment[8192 + kMaxMessage / 6 + 1];
+};
+ServerState g_server;
+
+RACELAB_SERVER_CODE bool SendFixed(int sock, Type type, std::int64_t a, std::int64_t b) {
+  char bytes[kFixedSize];
+  const std::size_t n = EncodeFixed(type, a, b, bytes);
+  while (::send(sock, bytes, n, MSG_NOSIGNAL) < 0)
+    if (errno != EINTR) return false;
+  return true;
+}
+
+// One datagram into g_server.datagram; the descriptors that came with it into fds (at most
+// max_fds; *nfds counts them all, any beyond max_fds closed). Returns its length, or -1.
+RACELAB_SERVER_CODE ssize_t ReceiveRaw(int sock, int* fds, int max_fds, int* nfds, bool* cut) {
+  iovec iov{g_server.datagram, sizeof g_server.datagram};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))];
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t got;
+  while ((got = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0)
+    if (errno != EINTR) return -1;
+  *nfds = 0;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    const std::size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (std::size_t i = 0; i < n; ++i) {
+      int fd;
+      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+      if (*nfds < max_fds)
+        fds[*nfds] = fd;
+      else
+        ::close(fd);
+      ++*nfds;
+    }
+  }
+  *cut = (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0;
+  return got;
+}
+
+RACELAB_SERVER_CODE std::uint32_t GetU32(const char* p) {
+  std::uint32_t v = 0;
+  for (int i = 0; i < 4; ++i)
+    v |= static_cast<std::uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return v;
+}
+
+// A kRun request, checked as Decode checks it, its settings left in g_server. Returns 1
+// with the run's stdout and stderr in fds, 0 at end of file, -1 for anything else (every
+// descriptor that came with it closed).
+RACELAB_SERVER_CODE int ReceiveRun(int sock, int fds[2], std::size_t* count) {
+  int nfds = 0;
+  bool cut = false;
+  const ssize_t got = ReceiveRaw(sock, fds, 2, &nfds, &cut);
+  if (got < 0) return -1;
+  if (got == 0 && nfds == 0) return 0;
+  const char* p = g_server.datagram;
+  const std::size_t size = static_cast<std::size_t>(got);
+  bool ok = !cut && nfds == 2 && size >= 5 && p[0] == static_cast<char>(Type::kRun);
+  std::size_t pos = 5, out = 0;
+  const std::uint32_t n = ok ? GetU32(p + 1) : 0;
+  if (n > sizeof g_server.settings / sizeof g_server.settings[0]) ok = false;
+  for (std::uint32_t i = 0; ok && i < n; ++i) {
+    if (size - pos < 4) {
+      ok = false;
+      break;
+    }
+    const std::uint32_t len = GetU32(p + pos);
+    pos += 4;
+    const char* text = p + pos;
+    if (size - pos < len || len == 0 || text[0] == '=' || std::memchr(text, '=', len) == nullptr ||
+        std::memchr(text, '\0', len) != nullptr) {
+      ok = false;
+      break;
+    }
+    g_server.settings[i] = g_server.strings + out;
+    std::memcpy(g_server.strings + out, text, len);
+    out += len;
+    g_server.strings[out++] = '\0';
+    pos += len;
+  }
+  if (!ok || pos != size) {
+    for (int i = 0; i < nfds && i < 2; ++i) ::close(fds[i]);
+    return -1;
+  }
+  *count = n;
+  return 1;
+}
+
+// racelab's kReap: true if that is what came.
+RACELAB_SERVER_CODE bool ReceiveReap(int sock) {
+  int fds[2];
+  int nfds = 0;
+  bool cut = false;
+  const ssize_t got = ReceiveRaw(sock, fds, 2, &nfds, &cut);
+  for (int i = 0; i < nfds && i < 2; ++i) ::close(fds[i]);
+  return got == 1 && !cut && g_server.datagram[0] == static_cast<char>(Type::kReap);
+}
+
+// In the child: the run's RACELAB_* settings replace the inherited ones. The new
+// environment is g_server's array (its strings in g_server too), so the child allocates
+// nothing; a later setenv copies it, as glibc does with any environ a program assigns.
+// Of two settings of one name the last counts, as with setenv.
+RACELAB_SERVER_CODE void ApplySettings(char* const* settings, std::size_t n) {
+  constexpr std::size_t kSlots = sizeof g_server.environment / sizeof g_server.environment[0];
+  std::size_t k = 0;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e)
+    if (!StartsWith(*e, "RACELAB_") && k + n + 1 < kSlots) g_server.environment[k++] = *e;
+  for (std::size_t i = 0; i < n; ++i) {
+    bool later = false;
+    for (std::size_t j = i + 1; j < n && !later; ++j) later = SameName(settings[i], settings[j]);
+    if (!later) g_server.environment[k++] = settings[i];
+  }
+  g_server.environment[k] = nullptr;
+  environ = g_server.environment;
+}
+
 }  // namespace
 
 std::string Encode(const Message& m) {
   std::string out;
+  if (m.type != Type::kRun) {
+    char fixed[kFixedSize];
+    return std::string(fixed, EncodeFixed(m.type, m.a, m.b, fixed));
+  }
   out.push_back(static_cast<char>(m.type));
-  if (m.type == Type::kRun) {
+  {
     PutU32(out, static_cast<std::uint32_t>(m.settings.size()));
     for (const std::string& s : m.settings) {
       PutU32(out, static_cast<std::uint32_t>(s.size()));
       out += s;
     }
-  } else if (m.type != Type::kReap) {
-    PutI64(out, m.a);
-    PutI64(out, m.b);
   }
   return out;
 }
@@ -253,7 +378,7 @@ int Receive(int sock, Message* m, std::vector<int>* fds) {
   return 1;
 }
 
-void ServeIfAsked() {
+RACELAB_SERVER_CODE void ServeIfAsked() {
   const char* value = std::getenv(kEnvForkServer);
   if (value == nullptr) return;
   char* end = nullptr;
@@ -264,16 +389,13 @@ void ServeIfAsked() {
     return;  // not racelab's socket: run the program as usual
   const int control = static_cast<int>(sock);
   ::fcntl(control, F_SETFD, FD_CLOEXEC);
-  Message hello;
-  hello.type = Type::kHello;
-  hello.a = kVersion;
-  if (Send(control, hello) != 0) Quit(0);
+  if (!SendFixed(control, Type::kHello, kVersion, 0)) Quit(0);
   for (;;) {
-    Message request;
-    std::vector<int> fds;
-    const int got = Receive(control, &request, &fds);
+    int fds[2];
+    std::size_t settings = 0;
+    const int got = ReceiveRun(control, fds, &settings);
     if (got == 0) Quit(0);  // racelab is done with this server
-    if (got < 0 || request.type != Type::kRun || fds.size() != 2) Quit(3);
+    if (got < 0) Quit(3);
     const pid_t pid = ::fork();
     if (pid == 0) {
       ::setpgid(0, 0);
@@ -282,37 +404,29 @@ void ServeIfAsked() {
       ::dup2(fds[1], 2);
       ::close(fds[0]);
       ::close(fds[1]);
-      ApplySettings(request.settings);
+      ApplySettings(g_server.settings, settings);
       return;  // into the program's main
     }
     const int fork_error = errno;
     ::close(fds[0]);
     ::close(fds[1]);
-    Message reply;
     if (pid < 0) {
-      reply.type = Type::kFailed;
-      reply.a = fork_error;
-      if (Send(control, reply) != 0) Quit(0);
+      if (!SendFixed(control, Type::kFailed, fork_error, 0)) Quit(0);
       continue;
     }
     // Also here, so racelab can kill the group as soon as it learns the pid.
     ::setpgid(pid, pid);
-    reply.type = Type::kStarted;
-    reply.a = pid;
-    bool talking = Send(control, reply) == 0;
-    if (!AwaitExit(pid, &reply)) Quit(3);
+    bool talking = SendFixed(control, Type::kStarted, pid, 0);
+    std::int64_t kind = 0, status = 0;
+    if (!AwaitExit(pid, &kind, &status)) Quit(3);
     ::kill(-pid, SIGKILL);  // what is left of its group, as racelab's exec launch does
-    if (talking) talking = Send(control, reply) == 0;
-    Message reap;
-    if (talking) talking = Receive(control, &reap, nullptr) == 1 && reap.type == Type::kReap;
+    if (talking) talking = SendFixed(control, Type::kExited, kind, status);
+    if (talking) talking = ReceiveReap(control);
     rusage usage{};
     while (::wait4(pid, nullptr, 0, &usage) < 0 && errno == EINTR) {
     }
     if (!talking) Quit(0);
-    reply = Message{};
-    reply.type = Type::kReaped;
-    reply.a = CpuMicros(usage);
-    if (Send(control, reply) != 0) Quit(0);
+    if (!SendFixed(control, Type::kReaped, CpuMicros(usage), 0)) Quit(0);
   }
 }
 
