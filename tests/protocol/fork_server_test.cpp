@@ -2,11 +2,17 @@
 // (with its descriptors), and malformed datagrams are refused.
 #include "protocol/fork_server.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
+
+extern char** environ;
 
 namespace fk = racelab::protocol::fork;
 
@@ -79,6 +85,126 @@ TEST(ForkServerProtocol, DescriptorsTravelWithTheRunRequest) {
   ::close(sv[1]);
   ::close(p[0]);
   ::close(p[1]);
+}
+
+// A copy of this test process as a fork server. Each child it forks writes its RACELAB_*
+// environment, one entry a line, to its stdout and exits.
+pid_t StartServer(int* sock) {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return -1;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(sv[0]);
+    ::setenv(fk::kEnvForkServer, std::to_string(sv[1]).c_str(), 1);
+    ::setenv("RACELAB_INHERITED", "from the server", 1);
+    fk::ServeIfAsked();
+    std::string out;
+    for (char** e = environ; *e != nullptr; ++e)
+      if (std::strncmp(*e, "RACELAB_", 8) == 0) out += std::string(*e) + "\n";
+    const bool written = ::write(1, out.data(), out.size()) == static_cast<ssize_t>(out.size());
+    ::_exit(written ? 0 : 1);
+  }
+  ::close(sv[1]);
+  *sock = sv[0];
+  return pid;
+}
+
+std::string ReadAll(int fd) {
+  std::string out;
+  char buf[256];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  return out;
+}
+
+int ExitStatus(pid_t pid) {
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
+// One run on the server: the lines its child wrote, sorted.
+std::vector<std::string> RunOnce(int sock, std::vector<std::string> settings) {
+  int out[2];
+  if (::pipe(out) != 0) return {"no pipe"};
+  const int fds[2] = {out[1], out[1]};
+  if (fk::Send(sock, Make(fk::Type::kRun, 0, 0, std::move(settings)), fds, 2) != 0)
+    return {"not sent"};
+  ::close(out[1]);
+  fk::Message started, exited, reaped;
+  if (fk::Receive(sock, &started, nullptr) != 1 || started.type != fk::Type::kStarted ||
+      started.a <= 0)
+    return {"not started"};
+  // Every copy of the pipe but the child's is closed by now: this ends when the child does.
+  const std::string text = ReadAll(out[0]);
+  ::close(out[0]);
+  if (fk::Receive(sock, &exited, nullptr) != 1 || !(exited == Make(fk::Type::kExited, 0, 0)))
+    return {"did not exit 0"};
+  if (fk::Send(sock, Make(fk::Type::kReap)) != 0 || fk::Receive(sock, &reaped, nullptr) != 1 ||
+      reaped.type != fk::Type::kReaped || reaped.a < 0)
+    return {"not reaped"};
+  std::vector<std::string> lines;
+  for (std::size_t at = 0, nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1)
+    lines.push_back(text.substr(at, nl - at));
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+TEST(ForkServerLoop, EachChildHasExactlyItsRequestsSettingsTheLastOfANameCounting) {
+  int sock = -1;
+  const pid_t server = StartServer(&sock);
+  ASSERT_GT(server, 0);
+  fk::Message hello;
+  ASSERT_EQ(fk::Receive(sock, &hello, nullptr), 1);
+  EXPECT_EQ(hello, Make(fk::Type::kHello, fk::kVersion));
+  EXPECT_EQ(RunOnce(sock, {"RACELAB_SEED=7", "RACELAB_FUZZ=none", "RACELAB_SEED=9"}),
+            (std::vector<std::string>{"RACELAB_FUZZ=none", "RACELAB_SEED=9"}));
+  // Nothing of the previous request is left for the next.
+  EXPECT_EQ(RunOnce(sock, {"RACELAB_ITERATIONS=3", "RACELAB_EMPTY="}),
+            (std::vector<std::string>{"RACELAB_EMPTY=", "RACELAB_ITERATIONS=3"}));
+  EXPECT_EQ(RunOnce(sock, {}), std::vector<std::string>{});
+  ::close(sock);  // end of file: the server ends
+  EXPECT_EQ(ExitStatus(server), 0);
+}
+
+TEST(ForkServerLoop, AMalformedRunRequestEndsTheServerWithStatus3AndNoChild) {
+  int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(null, 0);
+  const int two[2] = {null, null};
+  const std::vector<std::pair<std::string, int>> bad = {
+      {fk::Encode(Make(fk::Type::kRun, 0, 0, {"NOEQUALS"})), 2},
+      {fk::Encode(Make(fk::Type::kRun, 0, 0, {"=value"})), 2},
+      {fk::Encode(Make(fk::Type::kRun, 0, 0, {"RACELAB_SEED=1"})) + "x", 2},
+      {fk::Encode(Make(fk::Type::kRun, 0, 0, {"RACELAB_SEED=1"})).substr(0, 8), 2},
+      {fk::Encode(Make(fk::Type::kRun, 0, 0, {"RACELAB_SEED=1"})), 1},  // one pipe only
+      {fk::Encode(Make(fk::Type::kReap)), 2},
+  };
+  for (const auto& [bytes, nfds] : bad) {
+    int sock = -1;
+    const pid_t server = StartServer(&sock);
+    ASSERT_GT(server, 0);
+    fk::Message hello;
+    ASSERT_EQ(fk::Receive(sock, &hello, nullptr), 1);
+    // The raw datagram, as Send would frame it.
+    iovec iov{const_cast<char*>(bytes.data()), bytes.size()};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
+    msg.msg_control = control;
+    msg.msg_controllen = CMSG_SPACE(static_cast<std::size_t>(nfds) * sizeof(int));
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(static_cast<std::size_t>(nfds) * sizeof(int));
+    std::memcpy(CMSG_DATA(c), two, static_cast<std::size_t>(nfds) * sizeof(int));
+    ASSERT_EQ(::sendmsg(sock, &msg, MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
+    EXPECT_EQ(ExitStatus(server), 3) << bytes.size() << " bytes, " << nfds << " descriptors";
+    fk::Message reply;
+    EXPECT_EQ(fk::Receive(sock, &reply, nullptr), 0) << "a reply to a malformed request";
+    ::close(sock);
+  }
+  ::close(null);
 }
 
 }  // namespace
