@@ -379,6 +379,10 @@ int Receive(int sock, Message* m, std::vector<int>* fds) {
 }
 
 RACELAB_SERVER_CODE void ServeIfAsked() {
+  if (std::getenv(kEnvBindNow) != nullptr) {
+    ::unsetenv(kEnvBindNow);
+    ::unsetenv("LD_BIND_NOW");
+  }
   const char* value = std::getenv(kEnvForkServer);
   if (value == nullptr) return;
   char* end = nullptr;

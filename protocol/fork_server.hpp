@@ -14,6 +14,11 @@ namespace racelab::protocol::fork {
 // Set by racelab in the environment it starts a server with: the descriptor number of
 // the control socket (an AF_UNIX SOCK_SEQPACKET socket). Whoever serves removes it.
 inline constexpr const char* kEnvForkServer = "RACELAB_FORK_SERVER";
+// Set by racelab, with LD_BIND_NOW=1, when the program's own environment has no
+// LD_BIND_NOW: the dynamic loader then resolves every symbol once in the server instead
+// of lazily in each child (a write to a page the fork shares, per symbol, per run). The
+// server removes both before anything of the program reads its environment.
+inline constexpr const char* kEnvBindNow = "RACELAB_FORK_BIND_NOW";
 // The descriptor racelab puts the control socket on.
 inline constexpr int kControlFd = 3;
 // The preload library's file name; the server takes it out of LD_PRELOAD.

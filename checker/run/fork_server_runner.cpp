@@ -177,7 +177,9 @@ bool ForkServerRunner::StartServer(const ProcessSpec& spec, Server* s, std::stri
   Fd ours(pair[0]), theirs(pair[1]);
   std::vector<std::string> env;
   std::string preload = preload_;
+  bool bind_now = true;
   for (const std::string& kv : spec.env) {
+    if (StartsWith(kv, "LD_BIND_NOW=")) bind_now = false;
     if (StartsWith(kv, "LD_PRELOAD=")) {
       if (!preload.empty()) preload += ':';
       preload += kv.substr(11);
@@ -186,6 +188,10 @@ bool ForkServerRunner::StartServer(const ProcessSpec& spec, Server* s, std::stri
     }
   }
   env.push_back(std::string(fk::kEnvForkServer) + "=" + std::to_string(fk::kControlFd));
+  if (bind_now) {
+    env.push_back("LD_BIND_NOW=1");
+    env.push_back(std::string(fk::kEnvBindNow) + "=1");
+  }
   if (!preload.empty()) env.push_back("LD_PRELOAD=" + preload);
 
   posix_spawn_file_actions_t actions;

@@ -87,9 +87,11 @@ TEST(ForkServerProtocol, DescriptorsTravelWithTheRunRequest) {
   ::close(p[1]);
 }
 
-// A copy of this test process as a fork server. Each child it forks writes its RACELAB_*
-// environment, one entry a line, to its stdout and exits.
-pid_t StartServer(int* sock) {
+// A copy of this test process as a fork server, started as racelab starts one: with
+// LD_BIND_NOW=1 and kEnvBindNow unless users_bind_now (then LD_BIND_NOW=1 is the user's).
+// Each child it forks writes its RACELAB_* and LD_BIND_NOW environment, one entry a line,
+// to its stdout and exits.
+pid_t StartServer(int* sock, bool users_bind_now = false) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return -1;
   const pid_t pid = ::fork();
@@ -97,10 +99,13 @@ pid_t StartServer(int* sock) {
     ::close(sv[0]);
     ::setenv(fk::kEnvForkServer, std::to_string(sv[1]).c_str(), 1);
     ::setenv("RACELAB_INHERITED", "from the server", 1);
+    ::setenv("LD_BIND_NOW", "1", 1);
+    if (!users_bind_now) ::setenv(fk::kEnvBindNow, "1", 1);
     fk::ServeIfAsked();
     std::string out;
     for (char** e = environ; *e != nullptr; ++e)
-      if (std::strncmp(*e, "RACELAB_", 8) == 0) out += std::string(*e) + "\n";
+      if (std::strncmp(*e, "RACELAB_", 8) == 0 || std::strncmp(*e, "LD_BIND_NOW=", 12) == 0)
+        out += std::string(*e) + "\n";
     const bool written = ::write(1, out.data(), out.size()) == static_cast<ssize_t>(out.size());
     ::_exit(written ? 0 : 1);
   }
@@ -165,6 +170,21 @@ TEST(ForkServerLoop, EachChildHasExactlyItsRequestsSettingsTheLastOfANameCountin
   EXPECT_EQ(RunOnce(sock, {}), std::vector<std::string>{});
   ::close(sock);  // end of file: the server ends
   EXPECT_EQ(ExitStatus(server), 0);
+}
+
+TEST(ForkServerLoop, LdBindNowReachesTheChildOnlyIfItWasTheUsers) {
+  for (const bool users : {false, true}) {
+    int sock = -1;
+    const pid_t server = StartServer(&sock, users);
+    ASSERT_GT(server, 0);
+    fk::Message hello;
+    ASSERT_EQ(fk::Receive(sock, &hello, nullptr), 1);
+    std::vector<std::string> expected = {"RACELAB_SEED=1"};
+    if (users) expected.insert(expected.begin(), "LD_BIND_NOW=1");
+    EXPECT_EQ(RunOnce(sock, {"RACELAB_SEED=1"}), expected) << users;
+    ::close(sock);
+    EXPECT_EQ(ExitStatus(server), 0);
+  }
 }
 
 TEST(ForkServerLoop, AMalformedRunRequestEndsTheServerWithStatus3AndNoChild) {
