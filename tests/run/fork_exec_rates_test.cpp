@@ -160,7 +160,7 @@ TEST_P(ForkExecRates, EveryClassHasTheSameRateUnderOsSchedulingInForkAndExec) {
               std::string(Name(build)).c_str(), static_cast<unsigned long long>(kRuns), wall[0],
               wall[1]);
   std::printf("%-22s %6s %17s %6s %17s %s\n", "class", "exec", "exec interval", "fork",
-              "fork interval", "95% intervals");
+              "fork interval", "95% intervals, z");
   ClassMap<bool> seen;
   for (const auto& m : counts)
     for (const auto& [cls, n] : m)
@@ -171,9 +171,14 @@ TEST_P(ForkExecRates, EveryClassHasTheSameRateUnderOsSchedulingInForkAndExec) {
     const Interval we = Wilson(ke, kRuns, kZ);
     const Interval wf = Wilson(kf, kRuns, kZ);
     const bool overlap95 = Agree(Wilson(ke, kRuns), Wilson(kf, kRuns));
-    std::printf("%-22s %6.3f [%6.3f, %6.3f] %6.3f [%6.3f, %6.3f] %s\n",
+    // For the reader, not asserted: the pooled two-proportion z score (fork minus exec).
+    const double pooled = static_cast<double>(ke + kf) / (2.0 * kRuns);
+    const double se = std::sqrt(pooled * (1 - pooled) * 2.0 / kRuns);
+    const double z = se > 0 ? (static_cast<double>(kf) - static_cast<double>(ke)) / kRuns / se : 0;
+    std::printf("%-22s %6.3f [%6.3f, %6.3f] %6.3f [%6.3f, %6.3f] %s, %+.1f\n",
                 std::string(Name(cls)).c_str(), static_cast<double>(ke) / kRuns, we.low, we.high,
-                static_cast<double>(kf) / kRuns, wf.low, wf.high, overlap95 ? "overlap" : "apart");
+                static_cast<double>(kf) / kRuns, wf.low, wf.high, overlap95 ? "overlap" : "apart",
+                z);
     EXPECT_TRUE(Agree(we, wf)) << std::string(Name(cls)) << ": exec " << ke << ", fork " << kf
                                << " of " << kRuns;
   }
