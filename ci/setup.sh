@@ -4,6 +4,7 @@ set -euo pipefail
 
 packages=(
   clang llvm            # clang++ builds everything; llvm brings llvm-symbolizer for TSan's file:line
+  lld                   # a faster linker, used when present
   cmake ninja-build
   libboost-program-options-dev librapidcheck-dev libgtest-dev libgmock-dev
   nlohmann-json3-dev libfmt-dev libbenchmark-dev

@@ -34,11 +34,10 @@ setsid nice -n 10 bash -c 'set -euo pipefail; sanitizer_builds' >"$log" 2>&1 &
 builds=$!
 trap 'kill -- -"$builds" 2>/dev/null || true' EXIT
 
-echo "== default preset: every test but the stress, fuzz and cluster labels"
-ctest --preset default -j "$jobs" -E '^SlurmCluster\.'
-
-echo "== cluster: a single-node Slurm runs a campaign as a job array (label cluster)"
-ctest --preset default -R '^SlurmCluster\.' --output-on-failure
+# With them the cluster test (label cluster): a single-node Slurm runs a campaign as a job
+# array. The long tests start first (tests/schedule/costs.cmake).
+echo "== default preset: every test but the stress and fuzz labels"
+ctest --preset default -j "$jobs"
 
 echo "== asan and tsan presets: waiting for their builds"
 if ! wait "$builds"; then

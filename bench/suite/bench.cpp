@@ -70,15 +70,15 @@ po::options_description Options() {
       ("no-seed-structure", po::bool_switch(),
        "timing: skip p1s8 as the seed wrote it (RACELAB_WAVE=0)")
       ("scaling-n", po::value<std::string>()->value_name("N"),
-       "scaling: rectangles; default the manifest's timing size (--quick: 20,000,000)")
+       "scaling: rectangles; default the manifest's timing size (--quick: 20,000,000 unless given)")
       ("threads", po::value<std::string>()->default_value("1,2,4,8")->value_name("LIST"),
        "scaling: thread counts T")
       ("loss-runs", po::value<std::string>()->default_value("40")->value_name("N"),
-       "scaling: p2s2 runs per T, for how often results are lost (--quick: 3)")
+       "scaling: p2s2 runs per T, for how often results are lost (--quick: 3 unless given)")
       ("ranges", po::value<std::string>()->default_value("20")->value_name("R"),
-       "detection: independent seed ranges per cell (--quick: 3)")
+       "detection: independent seed ranges per cell (--quick: 2 unless given)")
       ("cap", po::value<std::string>()->default_value("25")->value_name("C"),
-       "detection: most runs per seed range (--quick: 4)")
+       "detection: most runs per seed range (--quick: 3 unless given)")
       ("fuzz", po::value<std::vector<std::string>>()->value_name("F"),
        "detection: a fuzz setting or comma-separated mix, repeatable; default none, yield, "
        "sleep:10, sleep:100, sleep:1000, racelab run's default mix, random, pct:1, pct:2 "
@@ -88,9 +88,9 @@ po::options_description Options() {
       ("jobs", po::value<std::string>()->value_name("J"),
        "detection: seed ranges run at once; default the number of cores")
       ("runs", po::value<std::string>()->default_value("2000")->value_name("N"),
-       "throughput: runs of the plain workload, p1s1 (--quick: 40)")
+       "throughput: runs of the plain workload, p1s1 (--quick: 40 unless given)")
       ("tsan-runs", po::value<std::string>()->default_value("60")->value_name("N"),
-       "throughput: runs of each TSan workload, p1s1 and p1s2 (--quick: 8)")
+       "throughput: runs of each TSan workload, p1s1 and p1s2 (--quick: 8 unless given)")
       ("jobs-sweep", po::value<std::string>()->default_value("3,6")->value_name("LIST"),
        "throughput: racelab --jobs values tried on the TSan workload, beside the default")
       ("tools", po::value<std::string>()->default_value("racelab,xargs,parallel,stress,sh")
@@ -153,6 +153,12 @@ BenchSettings ParseSettings(const po::variables_map& vm) {
   // --quick shrinks the sizes nobody gave; a size given on the command line wins.
   if (s.quick) {
     if (vm["timing-n"].defaulted()) s.timing_n = 5000;
+    if (vm["runs"].defaulted()) s.runs = 40;
+    if (vm["tsan-runs"].defaulted()) s.tsan_runs = 8;
+    if (vm["ranges"].defaulted()) s.ranges = 2;
+    if (vm["cap"].defaulted()) s.cap = 3;
+    if (vm["loss-runs"].defaulted()) s.loss_runs = 3;
+    if (!vm.count("scaling-n")) s.scaling_n = 20'000'000;
     if (vm["memory-runs"].defaulted()) {
       s.memory_small = 100;
       s.memory_large = 1000;

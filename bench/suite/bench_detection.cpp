@@ -57,8 +57,8 @@ std::string WallText(double median, double p90) {
 ExperimentResult RunDetectionExperiment(BenchContext& ctx) {
   const auto start = std::chrono::steady_clock::now();
   const BenchSettings& st = ctx.settings;
-  const std::uint64_t ranges = st.quick ? 2 : st.ranges;
-  const std::uint64_t cap = st.quick ? 3 : st.cap;
+  const std::uint64_t ranges = st.ranges;
+  const std::uint64_t cap = st.cap;
   const int jobs = st.jobs > 0 ? st.jobs : static_cast<int>(ctx.cores);
 
   std::vector<std::string> specimens = st.specimens;

@@ -72,9 +72,10 @@ ExperimentResult RunScalingExperiment(BenchContext& ctx) {
   const BenchSettings& st = ctx.settings;
   const Variant* p2s1 = ctx.manifest.Find("p2s1");
   if (p2s1 == nullptr) throw BenchError("the manifest has no p2s1");
-  const std::uint64_t n = st.quick ? 20'000'000 : (st.scaling_n ? st.scaling_n : p2s1->iterations);
+  const std::uint64_t n = st.scaling_n ? st.scaling_n : p2s1->iterations;
   const int reps = ctx.Reps(5, 1);
-  const std::uint64_t loss_runs = st.quick ? 3 : std::max<std::uint64_t>(st.loss_runs, reps);
+  const std::uint64_t loss_runs =
+      st.quick ? st.loss_runs : std::max<std::uint64_t>(st.loss_runs, reps);
   ExperimentResult r;
   r.name = "scaling";
   r.question =

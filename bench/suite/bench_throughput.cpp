@@ -269,11 +269,9 @@ ThroughputMeasurements MeasureThroughput(BenchContext& ctx) {
   const int reps = ctx.Reps(3, 1);
   std::vector<Workload> work;
   for (const auto& [id, build, runs] :
-       {std::make_tuple(std::string("p1s1"), Build::kPlain, st.quick ? std::uint64_t{40} : st.runs),
-        std::make_tuple(std::string("p1s1"), Build::kTsan,
-                        st.quick ? std::uint64_t{8} : st.tsan_runs),
-        std::make_tuple(std::string("p1s2"), Build::kTsan,
-                        st.quick ? std::uint64_t{8} : st.tsan_runs)}) {
+       {std::make_tuple(std::string("p1s1"), Build::kPlain, st.runs),
+        std::make_tuple(std::string("p1s1"), Build::kTsan, st.tsan_runs),
+        std::make_tuple(std::string("p1s2"), Build::kTsan, st.tsan_runs)}) {
     Workload w;
     w.id = id;
     w.build = build;

@@ -87,9 +87,10 @@ TEST(BenchCommand, AllQuickWritesWellFormedJsonAndCharts) {
   // --quick, made smaller still where a size given on the command line wins: the test checks
   // the shape of the results, not their values.
   const ProcessResult r = RunRacelab(
-      {"bench",   "all",    "--quick", "--quiet",       "--format",      "json",   "--out",
-       json_path, "--plot", plot,      "--timing-n",    "500",           "--fuzz", "none",
-       "--fuzz",  "pct:3",  "--tools", "racelab,xargs", "--memory-runs", "20,60"});
+      {"bench",   "all",         "--quick", "--quiet",       "--format", "json",          "--out",
+       json_path, "--plot",      plot,      "--timing-n",    "500",      "--threads",     "1,2,8",
+       "--fuzz",  "none",        "--fuzz",  "pct:3",         "--tools",  "racelab,xargs", "--runs",
+       "20",      "--tsan-runs", "4",       "--memory-runs", "10,20"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(r.err.empty()) << r.err;  // --quiet: no progress lines
 

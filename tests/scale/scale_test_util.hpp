@@ -37,10 +37,33 @@ inline ProcessResult RunShell(const std::string& dir, const std::string& script,
   return runner.Run(s);
 }
 
+// The scratch paths of this test process, removed when it exits if every test passed (a
+// failure keeps them for a look).
+class ScratchPaths {
+ public:
+  static std::string Add(const std::string& path) {
+    static ScratchPaths paths;
+    paths.paths_.push_back(path);
+    return path;
+  }
+  ~ScratchPaths() {
+    if (!::testing::UnitTest::GetInstance()->Passed()) return;
+    std::error_code ec;
+    for (const std::string& p : paths_) std::filesystem::remove_all(p, ec);
+  }
+
+ private:
+  std::vector<std::string> paths_;
+};
+
+inline std::string ScaleTemp(const std::string& name) {
+  return ScratchPaths::Add(::testing::TempDir() + "racelab_scale_" + std::to_string(::getpid()) +
+                           "_" + name);
+}
+
 // A fresh empty directory for one test.
 inline std::string ScaleDir(const std::string& name) {
-  const std::string d =
-      ::testing::TempDir() + "racelab_scale_" + std::to_string(::getpid()) + "_" + name;
+  const std::string d = ScaleTemp(name);
   std::filesystem::remove_all(d);
   std::filesystem::create_directories(d);
   return d;
@@ -57,10 +80,6 @@ inline std::string SourceFileAt(const std::string& path) {
 // The text of a file of the source tree.
 inline std::string SourceFile(const std::string& rel) {
   return SourceFileAt(std::string(RACELAB_SOURCE_DIR) + "/" + rel);
-}
-
-inline std::string ScaleTemp(const std::string& name) {
-  return ::testing::TempDir() + "racelab_scale_" + std::to_string(::getpid()) + "_" + name;
 }
 
 inline nlohmann::json ReadJson(const std::string& path) {
