@@ -1,11 +1,11 @@
 # The long tests' costs (seconds, roughly, on 2 busy cores), read by ctest: higher starts
 # first. Only the order changes; a name not in this build (e.g. in a sanitizer preset) is
-# ignored.
+# ignored. A parameterised test's name is gtest_discover_tests', with its "# GetParam()".
 foreach(entry
     "BenchCommand.AllQuickWritesWellFormedJsonAndCharts=52"
     "ControlledReplay.HundredRecordedFailingSchedulesReplayIdentically=49"
-    "Controlled/ShardLaw.MergeOfTheShardsIsTheUnshardedReport/pct3=38"
-    "Controlled/ShardLaw.MergeOfTheShardsIsTheUnshardedReport/random=35"
+    "Controlled/ShardLaw.MergeOfTheShardsIsTheUnshardedReport/pct3  # GetParam() = \"pct:3\"=38"
+    "Controlled/ShardLaw.MergeOfTheShardsIsTheUnshardedReport/random  # GetParam() = \"random\"=35"
     "Package.DebianPackageUnpacksAndBuildsTheExample=34"
     "report_schema_test=23"
     "SlurmCluster.JobArrayShardsMergeIntoTheUnshardedReport=21"
