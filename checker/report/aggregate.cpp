@@ -5,6 +5,7 @@
 
 #include "report/report_view.hpp"
 #include "report/stats.hpp"
+#include "util/fnv1a.hpp"
 
 namespace racelab {
 namespace {
@@ -53,7 +54,7 @@ std::vector<ExcerptLine> ExampleExcerpt(const RunVerdict& v, const ProcessResult
 }
 
 std::uint64_t StdoutFingerprint(std::string_view out) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
+  Fnv1a64 h;
   std::size_t pos = 0;
   while (pos < out.size()) {
     std::size_t nl = out.find('\n', pos);
@@ -61,12 +62,9 @@ std::uint64_t StdoutFingerprint(std::string_view out) {
     const std::string_view line = out.substr(pos, end - pos);
     pos = end;
     if (IsElapsedLine(line.substr(0, line.size() - (line.back() == '\n' ? 1 : 0)))) continue;
-    for (unsigned char c : line) {
-      h ^= c;
-      h *= 0x100000001b3ULL;
-    }
+    h.Add(line);
   }
-  return h;
+  return h.value();
 }
 
 DivergenceInfo MakeDivergenceInfo(const Divergence& d) {

@@ -10,6 +10,7 @@
 #include "judge/failure_class.hpp"
 #include "report/renderer.hpp"
 #include "report/report_view.hpp"
+#include "util/fnv1a.hpp"
 
 namespace racelab {
 namespace {
@@ -76,19 +77,13 @@ std::string PascalCase(std::string_view cls) {
   return out;
 }
 
-// 64-bit FNV-1a: stable across platforms and releases, which is all a
-// fingerprint needs (it identifies, it does not protect).
 std::string Fingerprint(const std::vector<std::string>& parts) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
+  Fnv1a64 h;
   for (const std::string& p : parts) {
-    for (unsigned char c : p) {
-      h ^= c;
-      h *= 0x100000001b3ULL;
-    }
-    h ^= 0x1f;  // a separator, so {"ab","c"} and {"a","bc"} differ
-    h *= 0x100000001b3ULL;
+    h.Add(p);
+    h.Add(0x1f);  // a separator, so {"ab","c"} and {"a","bc"} differ
   }
-  return fmt::format("{:016x}", h);
+  return fmt::format("{:016x}", h.value());
 }
 
 // A path as a URI reference: relative paths stay relative (to %SRCROOT%, the

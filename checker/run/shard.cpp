@@ -9,6 +9,8 @@
 #include <fstream>
 #include <vector>
 
+#include "util/fnv1a.hpp"
+
 namespace racelab {
 namespace {
 
@@ -122,17 +124,14 @@ Result<Shard> ParseShard(const std::string& text, std::optional<std::uint64_t> s
 std::string FileFingerprint(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return "";
-  std::uint64_t h = 0xcbf29ce484222325ULL;
+  Fnv1a64 h;
   std::vector<char> buf(1 << 16);
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    for (std::streamsize i = 0; i < in.gcount(); ++i) {
-      h ^= static_cast<unsigned char>(buf[static_cast<std::size_t>(i)]);
-      h *= 0x100000001b3ULL;
-    }
+    h.Add(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount())));
   }
   if (in.bad()) return "";
-  return fmt::format("fnv1a64:{:016x}", h);
+  return fmt::format("fnv1a64:{:016x}", h.value());
 }
 
 std::string HostName() {
