@@ -24,6 +24,7 @@
 #include <sstream>
 #include <thread>
 
+#include "run/output_pipes.hpp"
 #include "run/spawn_attr.hpp"
 
 namespace racelab {
@@ -207,12 +208,10 @@ SpawnOutcome SpawnAndWait(const SpawnRequest& req) {
   bool exited = false;
   Clock::time_point drain_until{};
   std::string line_buf;
-  Fd* fds[2] = {&out_r, &err_r};
-  std::string* sinks[2] = {&o.out, &o.err};
-  char buf[1 << 16];
-  auto deliver_lines = [&](const char* data, std::size_t n, double t) {
+  OutputPipes output(&out_r, &err_r, &o.out, &o.err, req.capture_cap, OutputPipes::Overflow::kDrop);
+  auto deliver_lines = [&](std::string_view data, double t) {
     if (!req.on_line) return;
-    line_buf.append(data, n);
+    line_buf.append(data);
     std::size_t pos = 0;
     for (std::size_t nl; (nl = line_buf.find('\n', pos)) != std::string::npos; pos = nl + 1)
       req.on_line(std::string_view(line_buf).substr(pos, nl - pos), t);
@@ -220,16 +219,11 @@ SpawnOutcome SpawnAndWait(const SpawnRequest& req) {
   };
   for (;;) {
     pollfd pfds[3];
-    int slot_of[3] = {-1, -1, -1};
     int n = 0;
-    for (int s = 0; s < 2; ++s)
-      if (fds[s]->get() >= 0) {
-        slot_of[n] = s;
-        pfds[n++] = {fds[s]->get(), POLLIN, 0};
-      }
+    output.Watch(pfds, &n);
     const int pid_slot = !exited && pidfd.get() >= 0 ? n : -1;
     if (pid_slot >= 0) pfds[n++] = {pidfd.get(), POLLIN, 0};
-    if (exited && out_r.get() < 0 && err_r.get() < 0) break;
+    if (exited && !output.open()) break;
     const auto now = Clock::now();
     int wait_ms = pidfd.get() >= 0 ? -1 : 50;  // without a pidfd, waitid is polled
     if (exited) {
@@ -249,19 +243,8 @@ SpawnOutcome SpawnAndWait(const SpawnRequest& req) {
     const int ready = ::poll(pfds, static_cast<nfds_t>(n), wait_ms);
     if (ready < 0 && errno != EINTR) break;
     const double t = std::chrono::duration<double>(Clock::now() - start).count();
-    for (int i = 0; i < n && ready > 0; ++i) {
-      if (slot_of[i] < 0 || pfds[i].revents == 0) continue;
-      const int s = slot_of[i];
-      const ssize_t got = ::read(fds[s]->get(), buf, sizeof buf);
-      if (got > 0) {
-        std::string& sink = *sinks[s];
-        const std::size_t room = req.capture_cap - std::min(req.capture_cap, sink.size());
-        sink.append(buf, std::min(room, static_cast<std::size_t>(got)));
-        if (s == 0) deliver_lines(buf, static_cast<std::size_t>(got), t);
-      } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
-        fds[s]->Close();
-      }
-    }
+    // Past the cap a tool's output is dropped, never a reason to stop it.
+    if (ready > 0) output.ReadReady(pfds, [&](std::string_view chunk) { deliver_lines(chunk, t); });
     if (!exited) {
       siginfo_t si{};
       // WNOWAIT keeps the zombie, whose /proc/PID/stat still has its own CPU times.

@@ -1,6 +1,8 @@
 // The fork-server launch: one server per worker and server key, runs as requests on its
 // control socket, every run's group killed by racelab as in the exec launch.
 #include "run/fork_server_runner.hpp"
+
+#include "run/output_pipes.hpp"
 #include "util/fd.hpp"
 
 #include <fcntl.h>
@@ -301,13 +303,10 @@ ForkServerRunner::Outcome ForkServerRunner::RunOn(Server& s, const ProcessSpec& 
   if (started_hook_) started_hook_(s.pid, pid);
   ProcessResult& r = *result;
   const auto deadline = start + spec.timeout;
-  bool out_open = true, err_open = true, exited = false, killed_by_us = false;
+  bool exited = false, killed_by_us = false;
   Clock::time_point drain_deadline{}, server_deadline = Clock::time_point::max();
-  std::string* sinks[2] = {&r.out, &r.err};
-  Fd* pipes[2] = {&out_r, &err_r};
-  bool* open[2] = {&out_open, &err_open};
+  OutputPipes output(&out_r, &err_r, &r.out, &r.err, spec.output_cap);
   fk::Message status;
-  char buf[1 << 16];
   // The child is the server's unreaped child until racelab sends kReap: its pid and
   // group cannot have been reused.
   auto kill_group = [&](Termination how) {
@@ -326,15 +325,10 @@ ForkServerRunner::Outcome ForkServerRunner::RunOn(Server& s, const ProcessSpec& 
     return Outcome::kBroken;
   };
 
-  while (!exited || out_open || err_open) {
+  while (!exited || output.open()) {
     pollfd pfds[4];
-    int idx[4] = {-1, -1, -1, -1};
     int n = 0;
-    for (int k = 0; k < 2; ++k)
-      if (*open[k]) {
-        idx[n] = k;
-        pfds[n++] = {pipes[k]->get(), POLLIN, 0};
-      }
+    output.Watch(pfds, &n);
     const int sock_slot = exited ? -1 : n;
     if (!exited) pfds[n++] = {s.sock, POLLIN, 0};
     const int cancel_slot = n;
@@ -354,24 +348,7 @@ ForkServerRunner::Outcome ForkServerRunner::RunOn(Server& s, const ProcessSpec& 
       return broken("poll failed");
     }
     if (pfds[cancel_slot].revents != 0 && !exited) kill_group(Termination::kCancelled);
-    for (int i = 0; i < n; ++i) {
-      if (idx[i] < 0 || pfds[i].revents == 0) continue;
-      const int k = idx[i];
-      const ssize_t got = ::read(pipes[k]->get(), buf, sizeof buf);
-      if (got > 0) {
-        std::string& sink = *sinks[k];
-        const std::size_t room = spec.output_cap - std::min(spec.output_cap, sink.size());
-        sink.append(buf, std::min<std::size_t>(room, static_cast<std::size_t>(got)));
-        if (static_cast<std::size_t>(got) > room) {
-          kill_group(Termination::kOutputOverflow);
-          *open[k] = false;
-          pipes[k]->Close();
-        }
-      } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
-        *open[k] = false;
-        pipes[k]->Close();
-      }
-    }
+    if (output.ReadReady(pfds)) kill_group(Termination::kOutputOverflow);
     if (sock_slot >= 0 && pfds[sock_slot].revents != 0) {
       if (fk::Receive(s.sock, &status, nullptr) != 1 || status.type != fk::Type::kExited)
         return broken("the fork server died or broke the protocol during a run");

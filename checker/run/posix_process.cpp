@@ -1,5 +1,7 @@
 // posix_spawn-based runner: every child in its own process group, killed as a group.
 #include "run/posix_process.hpp"
+
+#include "run/output_pipes.hpp"
 #include "util/fd.hpp"
 
 #include <dirent.h>
@@ -228,13 +230,10 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
   }
 
   const auto deadline = start + spec.timeout;
-  bool out_open = true, err_open = true, exited = false;
+  bool exited = false;
   bool killed_by_us = false;
   Clock::time_point drain_deadline{};
-  std::string* sinks[2] = {&result.out, &result.err};
-  Fd* fds[2] = {&out_r, &err_r};
-  bool* open[2] = {&out_open, &err_open};
-  char buf[1 << 16];
+  OutputPipes output(&out_r, &err_r, &result.out, &result.err, spec.output_cap);
 
   // The child itself as well as its group: a hostile child can move itself
   // into another group (setpgid), and must not make reap() wait forever.
@@ -262,15 +261,10 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
     if (reap_orphans_) ReapOrphans(/*force=*/killed_by_us || ::kill(-pid, 0) == 0);
   };
 
-  while (!exited || out_open || err_open) {
+  while (!exited || output.open()) {
     pollfd pfds[4];
     int n = 0;
-    int idx_of[4] = {-1, -1, -1, -1};
-    for (int s = 0; s < 2; ++s)
-      if (*open[s]) {
-        idx_of[n] = s;
-        pfds[n++] = {fds[s]->get(), POLLIN, 0};
-      }
+    output.Watch(pfds, &n);
     const int pid_slot = exited ? -1 : n;
     if (!exited) pfds[n++] = {pidfd.get(), POLLIN, 0};
     const int cancel_slot = n;
@@ -302,24 +296,7 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
       reap();
       break;
     }
-    for (int i = 0; i < n; ++i) {
-      if (idx_of[i] < 0 || pfds[i].revents == 0) continue;
-      const int s = idx_of[i];
-      const ssize_t got = ::read(fds[s]->get(), buf, sizeof buf);
-      if (got > 0) {
-        std::string& sink = *sinks[s];
-        const std::size_t room = spec.output_cap - std::min(spec.output_cap, sink.size());
-        sink.append(buf, std::min<std::size_t>(room, static_cast<std::size_t>(got)));
-        if (static_cast<std::size_t>(got) > room) {
-          kill_group(Termination::kOutputOverflow);
-          *open[s] = false;
-          fds[s]->Close();
-        }
-      } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
-        *open[s] = false;
-        fds[s]->Close();
-      }
-    }
+    if (output.ReadReady(pfds)) kill_group(Termination::kOutputOverflow);
     if (pid_slot >= 0 && pfds[pid_slot].revents != 0) reap();
   }
   if (!exited) reap();

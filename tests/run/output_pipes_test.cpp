@@ -1,0 +1,83 @@
+// OutputPipes over real pipes: what fits the cap is kept, an overflow is reported once the
+// sink is full, and the two overflow policies close or keep draining the pipe.
+#include "run/output_pipes.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <string>
+
+namespace racelab {
+namespace {
+
+struct Pipe {
+  Fd r, w;
+  Pipe() {
+    int p[2];
+    EXPECT_EQ(::pipe(p), 0);
+    r = Fd(p[0]);
+    w = Fd(p[1]);
+  }
+  void Write(const std::string& s) {
+    ASSERT_EQ(::write(w.get(), s.data(), s.size()), static_cast<ssize_t>(s.size()));
+  }
+};
+
+// Polls what the pipes watch and reads once; returns ReadReady's answer.
+bool PollOnce(OutputPipes& o, std::string* stdout_seen = nullptr) {
+  pollfd pfds[2];
+  int n = 0;
+  o.Watch(pfds, &n);
+  EXPECT_GT(::poll(pfds, static_cast<nfds_t>(n), 1000), 0);
+  if (stdout_seen == nullptr) return o.ReadReady(pfds);
+  return o.ReadReady(pfds, [&](std::string_view chunk) { stdout_seen->append(chunk); });
+}
+
+TEST(OutputPipes, KeepsEachStreamApartAndClosesAtEndOfFile) {
+  Pipe out, err;
+  std::string o, e;
+  OutputPipes pipes(&out.r, &err.r, &o, &e, 100);
+  out.Write("to stdout\n");
+  err.Write("to stderr\n");
+  out.w.Close();
+  err.w.Close();
+  while (pipes.open()) EXPECT_FALSE(PollOnce(pipes));
+  EXPECT_EQ(o, "to stdout\n");
+  EXPECT_EQ(e, "to stderr\n");
+  EXPECT_LT(out.r.get(), 0);
+  EXPECT_LT(err.r.get(), 0);
+}
+
+TEST(OutputPipes, AnOverflowKeepsWhatFitsAndClosesThatPipe) {
+  Pipe out, err;
+  std::string o, e;
+  OutputPipes pipes(&out.r, &err.r, &o, &e, 8);
+  out.Write("0123456789");
+  std::string seen;
+  EXPECT_TRUE(PollOnce(pipes, &seen));
+  EXPECT_EQ(o, "01234567");
+  EXPECT_EQ(seen, "0123456789");  // the stdout observer sees the chunk whole
+  EXPECT_LT(out.r.get(), 0);      // closed: the writer would now get EPIPE
+  EXPECT_GE(err.r.get(), 0);
+  EXPECT_TRUE(pipes.open());
+}
+
+TEST(OutputPipes, TheDropPolicyDrainsPastTheCap) {
+  Pipe out, err;
+  std::string o, e;
+  OutputPipes pipes(&out.r, &err.r, &o, &e, 4, OutputPipes::Overflow::kDrop);
+  err.Write("abcdef");
+  EXPECT_TRUE(PollOnce(pipes));
+  EXPECT_EQ(e, "abcd");
+  ASSERT_GE(err.r.get(), 0);  // still read, so the writer never blocks
+  err.Write("ghij");
+  EXPECT_TRUE(PollOnce(pipes));
+  EXPECT_EQ(e, "abcd");
+  err.w.Close();
+  out.w.Close();
+  while (pipes.open()) PollOnce(pipes);
+  EXPECT_EQ(o, "");
+}
+
+}  // namespace
+}  // namespace racelab
