@@ -27,9 +27,10 @@ except ImportError:
 SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "schemas",
                       "sarif-2.1.0-rtm.5.json")
 
-# The schema is JSON Schema draft 4. Its `language` pattern, ^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$,
-# has a stray ']' that JavaScript rejects under the Unicode flag; Python's `re` compiles it as a
-# literal ']' outside a class, which is what its authors meant, so it needs no handling here.
+# The schema is JSON Schema draft 4. Its `language` pattern,
+# ^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$, has a stray ']' that JavaScript rejects under the
+# Unicode flag; Python's `re` compiles it as a literal ']' outside a class, as its authors meant
+# ("en" and "en-US" match, "e" does not), so it needs no handling here.
 
 # Python's datetime and the RFC 3339 grammar (section 5.6): jsonschema's own date-time check
 # needs rfc3339-validator, which Debian does not package.
