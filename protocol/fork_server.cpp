@@ -41,40 +41,7 @@ RACELAB_SERVER_CODE std::size_t EncodeFixed(Type type, std::int64_t a, std::int6
   return kFixedSize;
 }
 
-class Reader {
- public:
-  explicit Reader(std::string_view b) : b_(b) {}
-  bool U32(std::uint32_t* v) {
-    if (b_.size() - pos_ < 4) return false;
-    *v = 0;
-    for (int i = 0; i < 4; ++i)
-      *v |= static_cast<std::uint32_t>(static_cast<unsigned char>(b_[pos_ + i])) << (8 * i);
-    pos_ += 4;
-    return true;
-  }
-  bool I64(std::int64_t* v) {
-    if (b_.size() - pos_ < 8) return false;
-    std::uint64_t u = 0;
-    for (int i = 0; i < 8; ++i)
-      u |= static_cast<std::uint64_t>(static_cast<unsigned char>(b_[pos_ + i])) << (8 * i);
-    pos_ += 8;
-    *v = static_cast<std::int64_t>(u);
-    return true;
-  }
-  bool Bytes(std::size_t n, std::string* s) {
-    if (b_.size() - pos_ < n) return false;
-    s->assign(b_.substr(pos_, n));
-    pos_ += n;
-    return true;
-  }
-  bool AtEnd() const { return pos_ == b_.size(); }
-
- private:
-  std::string_view b_;
-  std::size_t pos_ = 0;
-};
-
-bool KnownType(std::uint8_t t) {
+RACELAB_SERVER_CODE bool KnownType(std::uint8_t t) {
   switch (static_cast<Type>(t)) {
     case Type::kHello:
     case Type::kRun:
@@ -157,10 +124,13 @@ RACELAB_SERVER_CODE bool SendFixed(int sock, Type type, std::int64_t a, std::int
   return true;
 }
 
-// One datagram into g_server.datagram; the descriptors that came with it into fds (at most
-// max_fds; *nfds counts them all, any beyond max_fds closed). Returns its length, or -1.
-RACELAB_SERVER_CODE ssize_t ReceiveRaw(int sock, int* fds, int max_fds, int* nfds, bool* cut) {
-  iovec iov{g_server.datagram, sizeof g_server.datagram};
+// One datagram into buf; the descriptors that came with it into fds (at most max_fds;
+// *nfds counts them all, any beyond max_fds closed). Returns its length, 0 at end of file,
+// or -1 with errno set. *cut is whether the datagram or its descriptors were truncated.
+// Both sides receive through it: the server into g_server, racelab on its stack.
+RACELAB_SERVER_CODE ssize_t ReceiveRaw(int sock, char* buf, std::size_t cap, int* fds, int max_fds,
+                                       int* nfds, bool* cut) {
+  iovec iov{buf, cap};
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
@@ -195,45 +165,82 @@ RACELAB_SERVER_CODE std::uint32_t GetU32(const char* p) {
   return v;
 }
 
-// A kRun request, checked as Decode checks it, its settings left in g_server. Returns 1
-// with the run's stdout and stderr in fds, 0 at end of file, -1 for anything else (every
-// descriptor that came with it closed).
-RACELAB_SERVER_CODE int ReceiveRun(int sock, int fds[2], std::size_t* count) {
-  int nfds = 0;
-  bool cut = false;
-  const ssize_t got = ReceiveRaw(sock, fds, 2, &nfds, &cut);
-  if (got < 0) return -1;
-  if (got == 0 && nfds == 0) return 0;
-  const char* p = g_server.datagram;
-  const std::size_t size = static_cast<std::size_t>(got);
-  bool ok = !cut && nfds == 2 && size >= 5 && p[0] == static_cast<char>(Type::kRun);
-  std::size_t pos = 5, out = 0;
-  const std::uint32_t n = ok ? GetU32(p + 1) : 0;
-  if (n > sizeof g_server.settings / sizeof g_server.settings[0]) ok = false;
-  for (std::uint32_t i = 0; ok && i < n; ++i) {
-    if (size - pos < 4) {
-      ok = false;
-      break;
-    }
+RACELAB_SERVER_CODE std::int64_t GetI64(const char* p) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i)
+    v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return static_cast<std::int64_t>(v);
+}
+
+// The one reading of every message but kRun, used by Decode and by the server's loop:
+// a known type, then a and b (kReap: nothing), then the end of the datagram.
+RACELAB_SERVER_CODE bool DecodeFixed(const char* p, std::size_t size, Type* type, std::int64_t* a,
+                                     std::int64_t* b) {
+  if (size == 0 || !KnownType(static_cast<std::uint8_t>(p[0]))) return false;
+  *type = static_cast<Type>(p[0]);
+  if (*type == Type::kRun) return false;
+  if (*type == Type::kReap) return size == 1;
+  if (size != kFixedSize) return false;
+  *a = GetI64(p + 1);
+  *b = GetI64(p + 9);
+  return true;
+}
+
+// The one reading of a kRun datagram (type, count, then each setting's length and text),
+// used by Decode and by the server's loop, which must not allocate: calls
+// visit(text, length) for each setting in order, each checked as the protocol requires
+// (non-empty, a '=' after a non-empty name, no NUL). Returns false for anything malformed,
+// trailing bytes included, or when visit returns false; visit may have seen the settings
+// before the fault.
+template <class Visit>
+RACELAB_SERVER_CODE bool WalkRun(const char* p, std::size_t size, Visit& visit) {
+  if (size < 5 || p[0] != static_cast<char>(Type::kRun)) return false;
+  const std::uint32_t n = GetU32(p + 1);
+  std::size_t pos = 5;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (size - pos < 4) return false;
     const std::uint32_t len = GetU32(p + pos);
     pos += 4;
     const char* text = p + pos;
     if (size - pos < len || len == 0 || text[0] == '=' || std::memchr(text, '=', len) == nullptr ||
-        std::memchr(text, '\0', len) != nullptr) {
-      ok = false;
-      break;
-    }
-    g_server.settings[i] = g_server.strings + out;
-    std::memcpy(g_server.strings + out, text, len);
-    out += len;
-    g_server.strings[out++] = '\0';
+        std::memchr(text, '\0', len) != nullptr)
+      return false;
+    if (!visit(text, len)) return false;
     pos += len;
   }
-  if (!ok || pos != size) {
+  return pos == size;
+}
+
+// WalkRun's visitor in the server: each setting as a NUL-terminated string in g_server.
+struct KeepSetting {
+  std::size_t count = 0;
+  std::size_t used = 0;
+  RACELAB_SERVER_CODE bool operator()(const char* text, std::uint32_t len) {
+    if (count == sizeof g_server.settings / sizeof g_server.settings[0]) return false;
+    g_server.settings[count++] = g_server.strings + used;
+    std::memcpy(g_server.strings + used, text, len);
+    used += len;
+    g_server.strings[used++] = '\0';
+    return true;
+  }
+};
+
+// A kRun request, its settings left in g_server. Returns 1 with the run's stdout and
+// stderr in fds, 0 at end of file, -1 for anything else (every descriptor that came with
+// it closed).
+RACELAB_SERVER_CODE int ReceiveRun(int sock, int fds[2], std::size_t* count) {
+  int nfds = 0;
+  bool cut = false;
+  const ssize_t got =
+      ReceiveRaw(sock, g_server.datagram, sizeof g_server.datagram, fds, 2, &nfds, &cut);
+  if (got < 0) return -1;
+  if (got == 0 && nfds == 0) return 0;
+  KeepSetting keep;
+  if (cut || nfds != 2 || !WalkRun(g_server.datagram, static_cast<std::size_t>(got), keep)) {
     for (int i = 0; i < nfds && i < 2; ++i) ::close(fds[i]);
     return -1;
   }
-  *count = n;
+  *count = keep.count;
   return 1;
 }
 
@@ -242,9 +249,14 @@ RACELAB_SERVER_CODE bool ReceiveReap(int sock) {
   int fds[2];
   int nfds = 0;
   bool cut = false;
-  const ssize_t got = ReceiveRaw(sock, fds, 2, &nfds, &cut);
+  const ssize_t got =
+      ReceiveRaw(sock, g_server.datagram, sizeof g_server.datagram, fds, 2, &nfds, &cut);
   for (int i = 0; i < nfds && i < 2; ++i) ::close(fds[i]);
-  return got == 1 && !cut && g_server.datagram[0] == static_cast<char>(Type::kReap);
+  Type type = Type::kHello;
+  std::int64_t a = 0, b = 0;
+  return got > 0 && !cut &&
+         DecodeFixed(g_server.datagram, static_cast<std::size_t>(got), &type, &a, &b) &&
+         type == Type::kReap;
 }
 
 // In the child: the run's RACELAB_* settings replace the inherited ones. The new
@@ -285,25 +297,17 @@ std::string Encode(const Message& m) {
 }
 
 std::optional<Message> Decode(std::string_view bytes) {
-  if (bytes.empty() || !KnownType(static_cast<std::uint8_t>(bytes[0]))) return std::nullopt;
   Message m;
-  m.type = static_cast<Type>(bytes[0]);
-  Reader r(bytes.substr(1));
-  if (m.type == Type::kRun) {
-    std::uint32_t n = 0;
-    if (!r.U32(&n)) return std::nullopt;
-    for (std::uint32_t i = 0; i < n; ++i) {
-      std::uint32_t len = 0;
-      std::string s;
-      if (!r.U32(&len) || !r.Bytes(len, &s)) return std::nullopt;
-      if (s.find('=') == std::string::npos || s.front() == '=' || s.find('\0') != std::string::npos)
-        return std::nullopt;
-      m.settings.push_back(std::move(s));
-    }
-  } else if (m.type != Type::kReap) {
-    if (!r.I64(&m.a) || !r.I64(&m.b)) return std::nullopt;
+  if (!bytes.empty() && bytes[0] == static_cast<char>(Type::kRun)) {
+    m.type = Type::kRun;
+    auto keep = [&m](const char* text, std::uint32_t len) {
+      m.settings.emplace_back(text, len);
+      return true;
+    };
+    if (!WalkRun(bytes.data(), bytes.size(), keep)) return std::nullopt;
+    return m;
   }
-  if (!r.AtEnd()) return std::nullopt;
+  if (!DecodeFixed(bytes.data(), bytes.size(), &m.type, &m.a, &m.b)) return std::nullopt;
   return m;
 }
 
@@ -335,36 +339,18 @@ int Receive(int sock, Message* m, std::vector<int>* fds) {
   // server a 64 KiB allocation, memset and (under TSan) shadow update per run, and grows the
   // address space every fork copies.
   char buf[kMaxMessage];
-  iovec iov{buf, sizeof buf};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))] = {};
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t got;
-  while ((got = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0)
-    if (errno != EINTR) return -1;
-  std::vector<int> received;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    const std::size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (std::size_t i = 0; i < n; ++i) {
-      int fd;
-      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-      received.push_back(fd);
-    }
-  }
-  auto drop = [&received] {
-    for (int fd : received) ::close(fd);
+  int received[2];
+  int nfds = 0;
+  bool cut = false;
+  const ssize_t got = ReceiveRaw(sock, buf, sizeof buf, received, 2, &nfds, &cut);
+  if (got < 0) return -1;
+  if (got == 0 && nfds == 0) return 0;
+  const int kept = nfds < 2 ? nfds : 2;
+  auto drop = [&] {
+    for (int i = 0; i < kept; ++i) ::close(received[i]);
   };
-  if (got == 0 && received.empty()) return 0;
-  if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 || received.size() > 2) {
-    drop();
-    errno = EBADMSG;
-    return -1;
-  }
-  std::optional<Message> decoded = Decode(std::string_view(buf, static_cast<std::size_t>(got)));
+  std::optional<Message> decoded;
+  if (!cut && nfds <= 2) decoded = Decode(std::string_view(buf, static_cast<std::size_t>(got)));
   if (!decoded) {
     drop();
     errno = EBADMSG;
@@ -372,7 +358,7 @@ int Receive(int sock, Message* m, std::vector<int>* fds) {
   }
   *m = std::move(*decoded);
   if (fds != nullptr)
-    *fds = std::move(received);
+    fds->assign(received, received + kept);
   else
     drop();
   return 1;
