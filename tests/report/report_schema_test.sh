@@ -3,10 +3,12 @@
 # report (`racelab run all --runs 6 --expect --format json`), the golden and fixture reports, and a
 # report with an unknown class, which the schema must reject.
 #   report_schema_test.sh RACELAB SCHEMA TEST_DIR OUT_DIR
+# PYTHON3 names the python3 that sees Debian's python3-jsonschema (default: python3 on PATH).
 set -euo pipefail
 racelab=$1 schema=$2 dir=$3 out=$4
 here=$(cd "$(dirname "$0")" && pwd)
-validate() { python3 "$here/validate_report.py" "$schema" "$@"; }
+python3=${PYTHON3:-python3}
+validate() { "$python3" "$here/validate_report.py" "$schema" "$@"; }
 rm -rf "$out" && mkdir -p "$out"
 status=0
 "$racelab" run all --runs 6 --expect --jobs 2 --format json --out "$out/run.json" >"$out/stdout" 2>"$out/stderr" || status=$?
@@ -25,7 +27,7 @@ done
   || [ $? -le 1 ]
 validate "$out/run.json" "$out/shard0.json" "$out/merged.json" "$dir/golden/report.json" \
   "$dir/fixtures/report.json"
-python3 - "$out/run.json" "$out/bad.json" <<'PY'
+"$python3" - "$out/run.json" "$out/bad.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 r["targets"][0]["classes"]["no-such-class"] = 1

@@ -12,6 +12,10 @@ except ImportError:
     sys.exit(2)
 
 schema = json.load(open(sys.argv[1], encoding="utf-8"))
+# Every $ref in the schema is local ("#/$defs/..."), and its $id ("racelab.report/1") is relative:
+# Debian's jsonschema (4.10) joins a relative $id onto itself at each nested scope and then
+# cannot resolve a local $ref, so the id, which names the schema and nothing else, goes.
+schema.pop("$id", None)
 validator_class = jsonschema.validators.validator_for(schema)
 validator_class.check_schema(schema)
 validator = validator_class(schema)
