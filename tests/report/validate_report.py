@@ -3,7 +3,11 @@
 python3-jsonschema: `validate_report.py SCHEMA FILE...`; exit 0 when every file is valid,
 1 when one is not, 2 when the validator is missing (never a silent pass)."""
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tools"))
+from schema_files import check_files  # noqa: E402
 
 try:
     import jsonschema
@@ -19,15 +23,4 @@ schema.pop("$id", None)
 validator_class = jsonschema.validators.validator_for(schema)
 validator_class.check_schema(schema)
 validator = validator_class(schema)
-invalid = 0
-for path in sys.argv[2:]:
-    report = json.load(open(path, encoding="utf-8"))
-    errors = sorted(validator.iter_errors(report), key=lambda e: list(e.path))
-    if not errors:
-        print(f"{path}: valid racelab.report/1")
-        continue
-    invalid += 1
-    print(f"{path}: NOT valid racelab.report/1")
-    for e in errors[:20]:
-        print(f"  /{'/'.join(str(p) for p in e.path)}: {e.message}")
-sys.exit(0 if invalid == 0 else 1)
+sys.exit(check_files(validator, sys.argv[2:], "racelab.report/1"))

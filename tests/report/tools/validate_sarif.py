@@ -9,6 +9,8 @@ import os
 import re
 import sys
 
+from schema_files import check_files
+
 
 def fail(reason):
     print(f"validate_sarif.py: {reason}", file=sys.stderr)
@@ -84,21 +86,4 @@ validator = jsonschema.Draft4Validator(schema, format_checker=checker)
 
 if len(sys.argv) < 2:
     fail("usage: validate_sarif.py FILE...")
-invalid = 0
-for path in sys.argv[1:]:
-    try:
-        with open(path, encoding="utf-8") as f:
-            log = json.load(f)
-    except (OSError, ValueError) as e:
-        invalid += 1
-        print(f"{path}: NOT valid SARIF 2.1.0\n  not a readable JSON file: {e}")
-        continue
-    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.absolute_path))
-    if not errors:
-        print(f"{path}: valid SARIF 2.1.0")
-        continue
-    invalid += 1
-    print(f"{path}: NOT valid SARIF 2.1.0")
-    for e in errors[:20]:
-        print(f"  /{'/'.join(str(p) for p in e.absolute_path)}: {e.message}")
-sys.exit(0 if invalid == 0 else 1)
+sys.exit(check_files(validator, sys.argv[1:], "SARIF 2.1.0"))
