@@ -234,16 +234,18 @@ TEST(RacelabCli, ReportsEndlessOutputAsOutputOverflow) {
   EXPECT_EQ(ReadJson(out)["targets"][0]["classes"]["output-overflow"], 2);
 }
 
-TEST(RacelabCli, SigintWritesThePartialReportAndExits130) {
-  const std::string out = TempPath("interrupted.json");
+// Ctrl-C in each launch: the partial report is written, and no run or fork server is left.
+class RacelabCliSigint : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(RacelabCliSigint, WritesThePartialReportAndExits130) {
+  const std::string launch = GetParam();
+  const std::string out = TempPath("interrupted-" + launch + ".json");
   PosixProcessRunner runner(false);
   ProcessSpec s;
-  const std::string prog = UniqueFixture("sigint_fixture");
+  const std::string prog = UniqueFixture("sigint_fixture_" + launch);
   // More runs than it could finish: only the SIGINT ends it.
-  // --launch exec: each run is a new process of the fixture, so a second one seen means the
-  // first is over (a fork server would be a fixture process of its own from the start).
   s.argv = {RACELAB_EXE, "run",  prog,       "--runs", "100000000", "--jobs", "1",
-            "--launch",  "exec", "--format", "json",   "--out",     out};
+            "--launch",  launch, "--format", "json",   "--out",     out};
   s.env = CurrentEnvironment();
   s.env.push_back("FIXTURE_MODE=ok");
   s.timeout = milliseconds(60000);
@@ -261,28 +263,38 @@ TEST(RacelabCli, SigintWritesThePartialReportAndExits130) {
   } end_run{runner, t};
   // racelab itself, the child of this test (its own children that are being spawned show
   // its command line until their exec), once a run has finished: with --jobs 1, a second
-  // run of the fixture means the first is over. Waits for those events, not for a time.
+  // run of the fixture means the first is over. A run is racelab's child by exec, and the
+  // fork server's (racelab's child's) by fork. Waits for those events, not for a time.
   std::vector<int> pids;
   std::set<int> runs_seen;
   while (pids.size() != 1 || runs_seen.size() < 2) {
     std::this_thread::sleep_for(milliseconds(1));
     pids = testing::FindChildProcesses(out);
+    if (pids.size() != 1) continue;
     const std::vector<int> racelab_like = testing::FindProcesses(out);
-    for (int pid : testing::FindProcesses(prog))
-      if (std::find(racelab_like.begin(), racelab_like.end(), pid) == racelab_like.end())
-        runs_seen.insert(pid);
+    for (int pid : testing::FindProcesses(prog)) {
+      if (std::find(racelab_like.begin(), racelab_like.end(), pid) != racelab_like.end()) continue;
+      const int parent = testing::ParentOf(pid);
+      const bool run =
+          launch == "exec" ? parent == pids[0] : parent > 0 && testing::ParentOf(parent) == pids[0];
+      if (run) runs_seen.insert(pid);
+    }
   }
   ASSERT_EQ(::kill(pids[0], SIGINT), 0) << std::strerror(errno);
   t.join();
   EXPECT_EQ(r.exit_code, 130) << r.err;
   auto j = ReadJson(out);
   EXPECT_EQ(j["interrupted"], true);
+  EXPECT_EQ(j["targets"][0]["launch"], launch);
   const std::uint64_t runs = j["targets"][0]["runs"];
   EXPECT_GT(runs, 0u);
   EXPECT_LT(runs, 100000000u);  // stopped by the SIGINT, however fast the machine ran
   EXPECT_EQ(j["targets"][0]["classes"]["ok"], runs);
-  EXPECT_EQ(testing::CountProcessesRunning(prog), 0);
+  EXPECT_EQ(testing::CountProcessesRunning(prog), 0);  // no run, no server
 }
+
+INSTANTIATE_TEST_SUITE_P(Launches, RacelabCliSigint, ::testing::Values("exec", "fork"),
+                         [](const auto& info) { return std::string(info.param); });
 
 }  // namespace
 }  // namespace racelab

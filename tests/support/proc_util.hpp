@@ -2,6 +2,7 @@
 #pragma once
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -21,18 +22,30 @@ inline int CountOpenFds() {
   return n - 1;  // the directory's own descriptor
 }
 
+// The contents of a /proc file, or "" when it cannot be read: the process it describes may
+// end at any moment, and reading a vanished process's file fails (ESRCH) part way.
+inline std::string ReadProcFile(const std::string& path) {
+  std::string text;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return text;
+  char buf[4096];
+  ssize_t got;
+  while ((got = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(got));
+  ::close(fd);
+  if (got < 0) text.clear();
+  return text;
+}
+
 // Pids of live (non-zombie) processes whose command line contains `needle`.
 inline std::vector<int> FindProcesses(const std::string& needle) {
   std::vector<int> pids;
   DIR* d = ::opendir("/proc");
   while (dirent* e = ::readdir(d)) {
     if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    std::ifstream in(std::string("/proc/") + e->d_name + "/cmdline");
-    std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string cmd = ReadProcFile(std::string("/proc/") + e->d_name + "/cmdline");
     for (char& c : cmd)
       if (c == '\0') c = ' ';
-    std::ifstream st(std::string("/proc/") + e->d_name + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(st)), std::istreambuf_iterator<char>());
+    const std::string stat = ReadProcFile(std::string("/proc/") + e->d_name + "/stat");
     const auto close = stat.rfind(')');
     const bool zombie =
         close != std::string::npos && stat.size() > close + 2 && stat[close + 2] == 'Z';
@@ -44,8 +57,7 @@ inline std::vector<int> FindProcesses(const std::string& needle) {
 
 // The parent pid of `pid`, or -1 when it is gone.
 inline int ParentOf(int pid) {
-  std::ifstream st("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(st)), std::istreambuf_iterator<char>());
+  const std::string stat = ReadProcFile("/proc/" + std::to_string(pid) + "/stat");
   const auto close = stat.rfind(')');
   if (close == std::string::npos) return -1;
   std::istringstream rest(stat.substr(close + 2));
@@ -75,8 +87,7 @@ inline int CountZombieChildren() {
   DIR* d = ::opendir("/proc");
   while (dirent* e = ::readdir(d)) {
     if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    std::ifstream st(std::string("/proc/") + e->d_name + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(st)), std::istreambuf_iterator<char>());
+    const std::string stat = ReadProcFile(std::string("/proc/") + e->d_name + "/stat");
     const auto close = stat.rfind(')');
     if (close == std::string::npos) continue;
     std::istringstream rest(stat.substr(close + 2));
