@@ -3,17 +3,21 @@
 // headless Chromium; and `racelab report` end to end. A missing xmllint or validator fails the
 // test with the reason; a missing Chromium skips it with the reason.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "render_test_util.hpp"
 #include "report/renderer.hpp"
+#include "run/child_env.hpp"
+#include "run/posix_process.hpp"
 
 namespace racelab {
 namespace {
@@ -29,26 +33,41 @@ struct Command {
   std::string out;  // stdout, and stderr unless dropped
 };
 
-// Runs a shell command (all arguments below are paths this test made).
-Command Shell(const std::string& command, bool keep_stderr = true) {
-  Command r;
-  FILE* p = ::popen((command + (keep_stderr ? " 2>&1" : " 2>/dev/null")).c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
-  const int w = ::pclose(p);
-  r.status = WIFEXITED(w) ? WEXITSTATUS(w) : -1;
-  return r;
-}
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
+// tool itself when it names a path, else the first executable of that name on PATH; "" if none.
+std::string Which(const std::string& tool) {
+  if (tool.find('/') != std::string::npos) return ::access(tool.c_str(), X_OK) == 0 ? tool : "";
+  const char* path = std::getenv("PATH");
+  std::string_view rest = path != nullptr ? path : "";
+  while (!rest.empty()) {
+    const std::size_t colon = rest.find(':');
+    const std::string dir(rest.substr(0, colon));
+    rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+    const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + tool;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
 }
 
 bool Have(const std::string& tool) {
-  return Shell("command -v " + Quote(tool)).status == 0;
+  return !Which(tool).empty();
+}
+
+// Runs a program with its argv, as racelab runs one (no shell), killing its process group at
+// the timeout; stderr follows stdout in out unless dropped.
+Command RunTool(std::vector<std::string> argv, bool keep_stderr = true,
+                std::chrono::seconds timeout = std::chrono::seconds(120)) {
+  Command r;
+  argv[0] = Which(argv[0]);
+  if (argv[0].empty()) return r;
+  ProcessSpec spec;
+  spec.argv = std::move(argv);
+  spec.env = CurrentEnvironment();
+  spec.timeout = timeout;
+  PosixProcessRunner runner(/*reap_orphans=*/false);
+  const ProcessResult p = runner.Run(spec);
+  r.out = keep_stderr ? p.out + p.err : p.out;
+  if (p.termination == Termination::kExited) r.status = p.exit_code;
+  return r;
 }
 
 // A fresh directory per test under the build tree.
@@ -84,7 +103,7 @@ TEST(JunitSchema, ReportIsValidAgainstTheJenkinsJunitXsd) {
                                 {"empty", Report{}}}) {
     const std::string file = dir + "/" + name + ".xml";
     WriteFile(file, MakeJunitRenderer()->Render(r));
-    const Command v = Shell("xmllint --noout --schema " + Quote(JunitXsd()) + " " + Quote(file));
+    const Command v = RunTool({"xmllint", "--noout", "--schema", JunitXsd(), file});
     EXPECT_EQ(v.status, 0) << name << ":\n" << v.out;
   }
 }
@@ -96,7 +115,7 @@ TEST(JunitSchema, TheCheckRejectsAnInvalidReport) {
   WriteFile(file,
             "<?xml version=\"1.0\"?><testsuites><testsuite name=\"x\" tests=\"1\">"
             "<testcase classname=\"c\"/></testsuite></testsuites>");
-  EXPECT_NE(Shell("xmllint --noout --schema " + Quote(JunitXsd()) + " " + Quote(file)).status, 0);
+  EXPECT_NE(RunTool({"xmllint", "--noout", "--schema", JunitXsd(), file}).status, 0);
 }
 
 // ---- SARIF ------------------------------------------------------------------------------
@@ -104,8 +123,7 @@ TEST(JunitSchema, TheCheckRejectsAnInvalidReport) {
 // tools/validate_sarif.py under the python3 that sees Debian's python3-* packages (RACELAB_PYTHON3:
 // one found first on PATH, a pyenv or venv one, may not); exit 0 valid, 1 not, 2 cannot check.
 Command ValidateSarif(const std::string& file) {
-  return Shell(Quote(RACELAB_PYTHON3) + " " + Quote(RenderDir() + "/tools/validate_sarif.py") +
-               " " + Quote(file));
+  return RunTool({RACELAB_PYTHON3, RenderDir() + "/tools/validate_sarif.py", file});
 }
 
 #define REQUIRE_PYTHON3() REQUIRE_TOOL(RACELAB_PYTHON3, "python3")
@@ -172,12 +190,20 @@ std::string Chromium() {
 }
 
 // Headless Chromium with nothing that reaches out: no network, sync or updates.
-std::string ChromiumCommand(const std::string& dir, const std::string& what) {
-  return "timeout 120 " + Chromium() +
-         " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-         "--disable-background-networking --disable-component-update --disable-sync "
-         "--user-data-dir=" +
-         Quote(dir + "/profile") + " " + what;
+std::vector<std::string> ChromiumCommand(const std::string& dir,
+                                         const std::vector<std::string>& what) {
+  std::vector<std::string> argv = {Chromium(),
+                                   "--headless",
+                                   "--no-sandbox",
+                                   "--disable-gpu",
+                                   "--disable-quic",
+                                   "--no-first-run",
+                                   "--disable-background-networking",
+                                   "--disable-component-update",
+                                   "--disable-sync",
+                                   "--user-data-dir=" + dir + "/profile"};
+  argv.insert(argv.end(), what.begin(), what.end());
+  return argv;
 }
 
 #define REQUIRE_CHROMIUM()                                                                    \
@@ -188,8 +214,8 @@ std::string ChromiumCommand(const std::string& dir, const std::string& what) {
 // XPath over the DOM Chromium built (after parsing and running the page's
 // script), parsed again by libxml2: counts what the browser really made.
 std::string XPath(const std::string& dom_file, const std::string& expr) {
-  const Command r =
-      Shell("xmllint --html --nowarning --xpath " + Quote(expr) + " " + Quote(dom_file), false);
+  const Command r = RunTool({"xmllint", "--html", "--nowarning", "--xpath", expr, dom_file},
+                            /*keep_stderr=*/false);
   std::string out = r.out;
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
@@ -204,7 +230,7 @@ TEST(HtmlInBrowser, DomHasTheSummaryTableAndAChartPerTargetAndNoInjectedMarkup) 
   o.source_root = RenderDir();
   WriteFile(dir + "/report.html", MakeHtmlRenderer(o)->Render(r));
   const Command dump =
-      Shell(ChromiumCommand(dir, "--dump-dom file://" + dir + "/report.html"), false);
+      RunTool(ChromiumCommand(dir, {"--dump-dom", "file://" + dir + "/report.html"}), false);
   ASSERT_EQ(dump.status, 0) << dump.out;
   const std::string dom_file = dir + "/dom.html";
   WriteFile(dom_file, dump.out);
@@ -236,9 +262,9 @@ TEST(HtmlInBrowser, ScreenshotShowsAPage) {
   REQUIRE_CHROMIUM();
   const std::string dir = OutDir();
   WriteFile(dir + "/report.html", MakeHtmlRenderer()->Render(FixtureReport()));
-  const Command shot = Shell(
-      ChromiumCommand(dir, "--window-size=1400,1800 --screenshot=" + Quote(dir + "/shot.png") +
-                               " file://" + dir + "/report.html"));
+  const Command shot =
+      RunTool(ChromiumCommand(dir, {"--window-size=1400,1800", "--screenshot=" + dir + "/shot.png",
+                                    "file://" + dir + "/report.html"}));
   ASSERT_EQ(shot.status, 0) << shot.out;
   const std::string png = ReadFile(dir + "/shot.png");
   ASSERT_GT(png.size(), 24u);
@@ -263,8 +289,7 @@ TEST(ReportCommand, RendersEveryFormatFromASavedReport) {
   WriteFile(json, ReadFile(RenderDir() + "/fixtures/report.json"));
   for (const std::string& f : RendererNames()) {
     const std::string out = dir + "/r." + f;
-    const Command r = Shell(std::string(RACELAB_EXE) + " report " + Quote(json) + " --format " + f +
-                            " --out " + Quote(out));
+    const Command r = RunTool({RACELAB_EXE, "report", json, "--format", f, "--out", out});
     EXPECT_EQ(r.status, 0) << f << ": " << r.out;
     auto parsed = ParseReportJson(ReadFile(json), json);
     ASSERT_TRUE(parsed);
@@ -293,15 +318,15 @@ TEST(ReportCommand, BadInputIsAOneLineErrorWithExitStatus2) {
     const std::string file = dir + "/" + name + ".json";
     WriteFile(file, text);
     for (const char* f : {"html", "sarif"}) {
-      const Command r = Shell(std::string(RACELAB_EXE) + " report " + Quote(file) + " --format " +
-                              f + " --out " + Quote(dir + "/out"));
+      const Command r =
+          RunTool({RACELAB_EXE, "report", file, "--format", f, "--out", dir + "/out"});
       EXPECT_EQ(r.status, 2) << name << " " << f << ": " << r.out;
       EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << name << ": " << r.out;
       EXPECT_EQ(r.out.rfind("racelab: ", 0), 0u) << r.out;
     }
   }
-  const Command unknown = Shell(std::string(RACELAB_EXE) + " report " +
-                                Quote(dir + "/truncated.json") + " --format pdf");
+  const Command unknown =
+      RunTool({RACELAB_EXE, "report", dir + "/truncated.json", "--format", "pdf"});
   EXPECT_EQ(unknown.status, 2) << unknown.out;
 }
 
