@@ -312,7 +312,10 @@ std::optional<Message> Decode(std::string_view bytes) {
 }
 
 int Send(int sock, const Message& m, const int* fds, int nfds) {
-  const std::string bytes = Encode(m);
+  return SendDatagram(sock, Encode(m), fds, nfds);
+}
+
+int SendDatagram(int sock, std::string_view bytes, const int* fds, int nfds) {
   if (bytes.size() > kMaxMessage) return EMSGSIZE;
   iovec iov{const_cast<char*>(bytes.data()), bytes.size()};
   msghdr msg{};

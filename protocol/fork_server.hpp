@@ -67,6 +67,8 @@ std::optional<Message> Decode(std::string_view bytes);
 
 // Sends one message with up to two descriptors (SCM_RIGHTS). Returns 0 or an errno.
 int Send(int sock, const Message& m, const int* fds = nullptr, int nfds = 0);
+// Sends `bytes` as one datagram, framed as Send frames a message (a test's malformed request).
+int SendDatagram(int sock, std::string_view bytes, const int* fds = nullptr, int nfds = 0);
 // Receives one message and the descriptors that came with it (at most two; any more are
 // closed). Returns 1 with a message, 0 at end of file, -1 with errno set (EBADMSG for a
 // malformed message).

@@ -151,19 +151,6 @@ void Unregister(pid_t pid) {
 
 }  // namespace
 
-std::string FindInPath(const std::string& name) {
-  if (name.find('/') != std::string::npos) return ::access(name.c_str(), X_OK) == 0 ? name : "";
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    if (dir.empty()) dir = ".";
-    const std::string full = dir + "/" + name;
-    if (::access(full.c_str(), X_OK) == 0) return full;
-  }
-  return "";
-}
-
 void KillActiveSpawns() {
   std::lock_guard<std::mutex> lock(g_active_mu);
   for (pid_t pgid : g_active) ::kill(-pgid, SIGKILL);

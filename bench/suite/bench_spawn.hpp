@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/file_util.hpp"
+
 namespace racelab {
 
 struct SpawnRequest {
@@ -58,8 +60,5 @@ double MeasureCpuPerRun(const SpawnRequest& req, int count, int width);
 
 // Kills the process groups of the SpawnAndWait calls in progress (from a signal watcher).
 void KillActiveSpawns();
-
-// Whether `name` is an executable file in PATH (or a path to one).
-std::string FindInPath(const std::string& name);
 
 }  // namespace racelab

@@ -3,6 +3,7 @@
 #include "judge/symbolizer.hpp"
 
 #include "run/posix_process.hpp"
+#include "util/file_util.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -185,21 +186,8 @@ std::string FindLlvmSymbolizer(const std::vector<std::string>& env) {
       path_var = kv.substr(5);
       found = true;
     }
-  if (!found) {
-    const char* p = std::getenv("PATH");
-    path_var = p ? p : "/usr/bin:/bin";
-  }
-  std::size_t pos = 0;
-  while (pos <= path_var.size()) {
-    std::size_t colon = path_var.find(':', pos);
-    if (colon == std::string::npos) colon = path_var.size();
-    std::string dir = path_var.substr(pos, colon - pos);
-    pos = colon + 1;
-    if (dir.empty()) continue;
-    const std::string candidate = dir + "/llvm-symbolizer";
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
+  if (!found) return FindInPath("llvm-symbolizer");
+  return FindInPath("llvm-symbolizer", path_var);
 }
 
 LlvmSymbolizerProcess::LlvmSymbolizerProcess(std::string path) : path_(std::move(path)) {}

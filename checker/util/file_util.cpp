@@ -145,4 +145,22 @@ std::string SelfDirectory() {
   return exe.parent_path().string();
 }
 
+std::string FindInPath(const std::string& name, const std::string& path_var) {
+  if (name.find('/') != std::string::npos) return ::access(name.c_str(), X_OK) == 0 ? name : "";
+  std::size_t pos = 0;
+  for (;;) {
+    const std::size_t colon = path_var.find(':', pos);
+    const std::string dir = path_var.substr(pos, colon == std::string::npos ? colon : colon - pos);
+    const std::string full = (dir.empty() ? std::string(".") : dir) + "/" + name;
+    if (::access(full.c_str(), X_OK) == 0) return full;
+    if (colon == std::string::npos) return "";
+    pos = colon + 1;
+  }
+}
+
+std::string FindInPath(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  return FindInPath(name, path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin");
+}
+
 }  // namespace racelab

@@ -23,4 +23,11 @@ std::string CheckWritable(const std::string& path);
 // Directory of the running executable (/proc/self/exe), "" if unknown.
 std::string SelfDirectory();
 
+// The executable `name` as the shell would find it: name itself when it holds a '/', else
+// the first executable dir/name for the directories of path_var (colon-separated; an empty
+// entry is the current directory). "" when there is none.
+std::string FindInPath(const std::string& name, const std::string& path_var);
+// The same over this process's PATH (/usr/local/bin:/usr/bin:/bin when it has none).
+std::string FindInPath(const std::string& name);
+
 }  // namespace racelab

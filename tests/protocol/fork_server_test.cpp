@@ -205,20 +205,8 @@ TEST(ForkServerLoop, AMalformedRunRequestEndsTheServerWithStatus3AndNoChild) {
     ASSERT_GT(server, 0);
     fk::Message hello;
     ASSERT_EQ(fk::Receive(sock, &hello, nullptr), 1);
-    // The raw datagram, as Send would frame it.
-    iovec iov{const_cast<char*>(bytes.data()), bytes.size()};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
-    msg.msg_control = control;
-    msg.msg_controllen = CMSG_SPACE(static_cast<std::size_t>(nfds) * sizeof(int));
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(static_cast<std::size_t>(nfds) * sizeof(int));
-    std::memcpy(CMSG_DATA(c), two, static_cast<std::size_t>(nfds) * sizeof(int));
-    ASSERT_EQ(::sendmsg(sock, &msg, MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
+    // The raw datagram, framed as Send frames a message.
+    ASSERT_EQ(fk::SendDatagram(sock, bytes, two, nfds), 0);
     EXPECT_EQ(ExitStatus(server), 3) << bytes.size() << " bytes, " << nfds << " descriptors";
     fk::Message reply;
     EXPECT_EQ(fk::Receive(sock, &reply, nullptr), 0) << "a reply to a malformed request";

@@ -3,21 +3,19 @@
 // headless Chromium; and `racelab report` end to end. A missing xmllint or validator fails the
 // test with the reason; a missing Chromium skips it with the reason.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "render_test_util.hpp"
 #include "report/renderer.hpp"
 #include "run/child_env.hpp"
 #include "run/posix_process.hpp"
+#include "util/file_util.hpp"
 
 namespace racelab {
 namespace {
@@ -33,23 +31,8 @@ struct Command {
   std::string out;  // stdout, and stderr unless dropped
 };
 
-// tool itself when it names a path, else the first executable of that name on PATH; "" if none.
-std::string Which(const std::string& tool) {
-  if (tool.find('/') != std::string::npos) return ::access(tool.c_str(), X_OK) == 0 ? tool : "";
-  const char* path = std::getenv("PATH");
-  std::string_view rest = path != nullptr ? path : "";
-  while (!rest.empty()) {
-    const std::size_t colon = rest.find(':');
-    const std::string dir(rest.substr(0, colon));
-    rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
-    const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + tool;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
-
 bool Have(const std::string& tool) {
-  return !Which(tool).empty();
+  return !FindInPath(tool).empty();
 }
 
 // Runs a program with its argv, as racelab runs one (no shell), killing its process group at
@@ -57,7 +40,7 @@ bool Have(const std::string& tool) {
 Command RunTool(std::vector<std::string> argv, bool keep_stderr = true,
                 std::chrono::seconds timeout = std::chrono::seconds(120)) {
   Command r;
-  argv[0] = Which(argv[0]);
+  argv[0] = FindInPath(argv[0]);
   if (argv[0].empty()) return r;
   ProcessSpec spec;
   spec.argv = std::move(argv);
