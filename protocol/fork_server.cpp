@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/single_threaded.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -367,7 +368,14 @@ int Receive(int sock, Message* m, std::vector<int>* fds) {
   return 1;
 }
 
-RACELAB_SERVER_CODE void ServeIfAsked() {
+namespace {
+RACELAB_SERVER_CODE pid_t ForkChild(ForkCall call) {
+  if (call == ForkCall::kSkipHandlers && __libc_single_threaded != 0) return ::_Fork();
+  return ::fork();
+}
+}  // namespace
+
+RACELAB_SERVER_CODE void ServeIfAsked(ForkCall call) {
   if (std::getenv(kEnvBindNow) != nullptr) {
     ::unsetenv(kEnvBindNow);
     ::unsetenv("LD_BIND_NOW");
@@ -389,7 +397,7 @@ RACELAB_SERVER_CODE void ServeIfAsked() {
     const int got = ReceiveRun(control, fds, &settings);
     if (got == 0) Quit(0);  // racelab is done with this server
     if (got < 0) Quit(3);
-    const pid_t pid = ::fork();
+    const pid_t pid = ForkChild(call);
     if (pid == 0) {
       ::setpgid(0, 0);
       ::close(control);

@@ -74,11 +74,22 @@ int SendDatagram(int sock, std::string_view bytes, const int* fds = nullptr, int
 // malformed message).
 int Receive(int sock, Message* m, std::vector<int>* fds);
 
+// How the server forks each child.
+//  kFork: fork(), which runs every pthread_atfork handler the process has registered.
+//  kSkipHandlers: glibc's _Fork(), which runs none, taken only while the process is
+//    single-threaded (otherwise fork()); there the rest of fork() only resets locks that
+//    another thread could have held. For a host that knows every handler registered before
+//    its server starts, and that none is needed in a child: the support library, whose
+//    only ones are a sanitizer runtime's. TSan's child handler starts a runtime thread in
+//    every child, which an exec'd run has only once it starts a thread of its own
+//    (docs/launch.md has what that costs).
+enum class ForkCall { kFork, kSkipHandlers };
+
 // Called before the program's main (the support library's constructor, the preload
 // library's __libc_start_main wrapper). Without kEnvForkServer it returns at once.
 // With it, this process becomes the server: it never returns, except in each child it
 // forks, which has by then joined its own process group, taken the request's stdout and
 // stderr, closed the control socket and set the request's settings.
-void ServeIfAsked();
+void ServeIfAsked(ForkCall call = ForkCall::kFork);
 
 }  // namespace racelab::protocol::fork

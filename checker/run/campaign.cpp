@@ -171,7 +171,7 @@ void Campaign::Worker() {
 
 std::vector<TargetReport> Campaign::Run() {
   const int jobs = std::max(1, options_.jobs);
-  const std::vector<std::string> symbol_notes = SetUpOfflineSymbols(runner_, options_, targets_);
+  const std::vector<std::string> symbol_notes = SetUpOfflineSymbols(options_, targets_);
   fuzz_.clear();
   for (const Target& t : targets_) {
     if (cancelled_.load()) break;

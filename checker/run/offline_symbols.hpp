@@ -12,10 +12,11 @@
 namespace racelab {
 
 // Gives every eligible TSan target one shared OfflineSymbolizer (llvm-symbolizer is started
-// on the first address to resolve) and its modules (the executable and, via ldd, its
-// libraries). Returns one note per target ("" = none) saying where its frames get resolved
-// when that is not racelab.
-std::vector<std::string> SetUpOfflineSymbols(ProcessRunner& runner, const CampaignOptions& o,
+// on the first address to resolve) and its modules (the executable and its libraries, as
+// its dynamic loader lists them: `LOADER --list`, else ldd; started by exec, whatever the
+// campaign's launch). Returns one note per target ("" = none) saying where its frames get
+// resolved when that is not racelab.
+std::vector<std::string> SetUpOfflineSymbols(const CampaignOptions& o,
                                              std::vector<Target>& targets);
 
 // Rewrites pr.err into the runtime's symbolized form when t has a symbolizer.

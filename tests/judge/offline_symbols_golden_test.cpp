@@ -90,7 +90,7 @@ void ExpectSameReports(const Case& c) {
   t.tsan = true;
   t.iterations = c.iterations;
   std::vector<Target> targets{t};
-  SetUpOfflineSymbols(runner, o, targets);
+  SetUpOfflineSymbols(o, targets);
   const Target& offline = targets[0];
   ASSERT_TRUE(offline.symbolizer) << "a clang TSan build is symbolized offline";
   SanitizerOptions sopts;

@@ -4,6 +4,8 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pthread.h>
+#include <sys/single_threaded.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 extern char** environ;
 
@@ -87,22 +90,32 @@ TEST(ForkServerProtocol, DescriptorsTravelWithTheRunRequest) {
   ::close(p[1]);
 }
 
+// Set in a child by the fork handler StartServer registers.
+bool g_child_handler_ran = false;
+
 // A copy of this test process as a fork server, started as racelab starts one: with
 // LD_BIND_NOW=1 and kEnvBindNow unless users_bind_now (then LD_BIND_NOW=1 is the user's).
 // Each child it forks writes its RACELAB_* and LD_BIND_NOW environment, one entry a line,
-// to its stdout and exits.
-pid_t StartServer(int* sock, bool users_bind_now = false) {
+// to its stdout and exits. With a ForkCall, the server (started by _Fork, so that no fork
+// handler of this process, such as TSan's which starts a thread, runs in it) forks that way
+// and registers a pthread_atfork child handler; a child the handler ran in also writes
+// "child fork handler ran", and one of a multi-threaded server "server multi-threaded".
+pid_t StartServer(int* sock, bool users_bind_now = false,
+                  std::optional<fk::ForkCall> call = std::nullopt) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return -1;
-  const pid_t pid = ::fork();
+  const pid_t pid = call ? ::_Fork() : ::fork();
   if (pid == 0) {
     ::close(sv[0]);
     ::setenv(fk::kEnvForkServer, std::to_string(sv[1]).c_str(), 1);
     ::setenv("RACELAB_INHERITED", "from the server", 1);
     ::setenv("LD_BIND_NOW", "1", 1);
     if (!users_bind_now) ::setenv(fk::kEnvBindNow, "1", 1);
-    fk::ServeIfAsked();
-    std::string out;
+    if (call) ::pthread_atfork(nullptr, nullptr, [] { g_child_handler_ran = true; });
+    const bool multi_threaded = __libc_single_threaded == 0;
+    fk::ServeIfAsked(call.value_or(fk::ForkCall::kFork));
+    std::string out = g_child_handler_ran ? "child fork handler ran\n" : "";
+    if (call && multi_threaded) out += "server multi-threaded\n";
     for (char** e = environ; *e != nullptr; ++e)
       if (std::strncmp(*e, "RACELAB_", 8) == 0 || std::strncmp(*e, "LD_BIND_NOW=", 12) == 0)
         out += std::string(*e) + "\n";
@@ -170,6 +183,26 @@ TEST(ForkServerLoop, EachChildHasExactlyItsRequestsSettingsTheLastOfANameCountin
   EXPECT_EQ(RunOnce(sock, {}), std::vector<std::string>{});
   ::close(sock);  // end of file: the server ends
   EXPECT_EQ(ExitStatus(server), 0);
+}
+
+// The support library's server forks without running fork handlers (when single-threaded);
+// the preload's runs them, as a user's libraries may need.
+TEST(ForkServerLoop, ForkRunsTheChildForkHandlersAndSkipHandlersDoesNot) {
+  for (const fk::ForkCall call : {fk::ForkCall::kFork, fk::ForkCall::kSkipHandlers}) {
+    const bool skip = call == fk::ForkCall::kSkipHandlers;
+    int sock = -1;
+    const pid_t server = StartServer(&sock, true, call);
+    ASSERT_GT(server, 0);
+    fk::Message hello;
+    ASSERT_EQ(fk::Receive(sock, &hello, nullptr), 1);
+    // Run alone (as ctest runs it) this test process has no thread but its main one.
+    std::vector<std::string> expected = {"LD_BIND_NOW=1", "RACELAB_SEED=3"};
+    if (!skip) expected.push_back("child fork handler ran");  // sorted: lower case last
+    for (int run = 0; run < 3; ++run)
+      EXPECT_EQ(RunOnce(sock, {"RACELAB_SEED=3"}), expected) << skip;
+    ::close(sock);
+    EXPECT_EQ(ExitStatus(server), 0);
+  }
 }
 
 TEST(ForkServerLoop, LdBindNowReachesTheChildOnlyIfItWasTheUsers) {

@@ -23,9 +23,10 @@ std::string_view g_program = "racelab-variant";
 
 // When racelab asks for a fork server (docs/launch.md), this process serves before any
 // specimen code runs; each child returns here and goes on into main, where start() reads
-// the settings its request carried. In this file because every specimen links it.
+// the settings its request carried. In this file because every specimen links it. The
+// only fork handlers registered by then are a sanitizer runtime's: they need not run.
 __attribute__((constructor)) void serve_forks_if_asked() {
-  racelab::protocol::fork::ServeIfAsked();
+  racelab::protocol::fork::ServeIfAsked(racelab::protocol::fork::ForkCall::kSkipHandlers);
 }
 
 enum class NumberError { none, malformed, too_small, too_large };
