@@ -280,8 +280,9 @@ ThroughputMeasurements MeasureThroughput(BenchContext& ctx) {
     w.env = MakeSpec(w.target, ctx.RunOptions(std::chrono::seconds(30)), FuzzSetting{}, 1).env;
     work.push_back(std::move(w));
   }
-  // racelab twice: with its default --jobs (2 x cores), and with as many at once as the other
-  // tools (the xargs comparison runs racelab --jobs <cores> with xargs -P<cores>).
+  // racelab twice: with its default --jobs (the number of cores with the fork launch, as
+  // here), and explicitly with as many at once as the other tools (xargs -P<cores>): the same
+  // setting measured twice, which shows the spread between two rows of one configuration.
   std::vector<Tool> tools = {
       {"racelab run (default --jobs)", ""},
       {fmt::format("racelab run --jobs {}", ctx.cores), "", true, static_cast<int>(ctx.cores)},

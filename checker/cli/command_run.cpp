@@ -32,9 +32,13 @@ namespace racelab::cli {
 
 namespace {
 
-// Default --jobs per core: measured in docs/benchmarks.md (TSan runs +24% at 2 per core,
-// short plain runs unchanged within the noise).
-constexpr unsigned kDefaultJobsPerCore = 2;
+// Default --jobs per core, measured in docs/benchmarks.md ("--jobs"): with --launch exec
+// 2 (an exec'd TSan run leaves its core idle while it starts: +24% on TSan runs); with the
+// fork launch (fork, auto) 1, since a forked run starts at once and two per core only
+// share the cores (1 per core was 10-18% faster on the TSan workloads in four of five runs
+// of the throughput experiment, equal in the fifth).
+constexpr unsigned kDefaultJobsPerCoreExec = 2;
+constexpr unsigned kDefaultJobsPerCoreFork = 1;
 
 // The run command's own options; the run-setup and output groups are shared.
 po::options_description RunOptions() {
@@ -50,8 +54,8 @@ po::options_description RunOptions() {
        "targets (positional)")
       ("runs", po::value<std::string>()->default_value("100")->value_name("N"), "runs per target")
       ("jobs", po::value<std::string>()->value_name("J"),
-       "runs at once; default: 2 x the number of cores (TSan runs leave cores idle part of the "
-       "time; docs/benchmarks.md)")
+       "runs at once; default: the number of cores, 2 x that with --launch exec (an exec'd run "
+       "leaves its core idle while it starts; docs/benchmarks.md)")
       ("fuzz", po::value<std::string>()->default_value(std::string(kDefaultFuzz))
                    ->value_name("LIST"),
        "comma-separated fuzz settings, each none, yield, sleep:MAX_US, or controlled "
@@ -96,9 +100,12 @@ CampaignOptions RunCampaignOptions(const po::variables_map& vm, const Locations&
   CampaignOptions o = BaseCampaignOptions(vm, loc);
   o.runs = CountOption("--runs", vm["runs"].as<std::string>(), 1, 100'000'000);
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  o.jobs = vm.count("jobs")
-               ? static_cast<int>(CountOption("--jobs", vm["jobs"].as<std::string>(), 1, 1024))
-               : static_cast<int>(kDefaultJobsPerCore * cores);
+  o.jobs =
+      vm.count("jobs")
+          ? static_cast<int>(CountOption("--jobs", vm["jobs"].as<std::string>(), 1, 1024))
+          : static_cast<int>((vm["launch"].as<std::string>() == "exec" ? kDefaultJobsPerCoreExec
+                                                                       : kDefaultJobsPerCoreFork) *
+                             cores);
   auto fuzz = ParseFuzzList(vm["fuzz"].as<std::string>());
   if (!fuzz) throw Usage(fuzz.error().what);
   o.fuzz = *fuzz;
