@@ -35,8 +35,9 @@ namespace {
 // Default --jobs per core, measured in docs/benchmarks.md ("--jobs"): with --launch exec
 // 2 (an exec'd TSan run leaves its core idle while it starts: +24% on TSan runs); with the
 // fork launch (fork, auto) 1, since a forked run starts at once and two per core only
-// share the cores (1 per core was 10-18% faster on p1s1's TSan build in four of five runs
-// of the throughput experiment and equal in one; on p1s2's faster or within the spread).
+// share the cores (1 per core was 10-18% faster on p1s1's TSan build in four of six runs
+// of the throughput experiment, within 4% either way in two; on p1s2's faster or within
+// the spread).
 constexpr unsigned kDefaultJobsPerCoreExec = 2;
 constexpr unsigned kDefaultJobsPerCoreFork = 1;
 
