@@ -96,17 +96,25 @@ po::options_description RunOptions() {
   return d;
 }
 
+// --launch, or a one-line usage error.
+Launch LaunchOption(const po::variables_map& vm) {
+  Launch launch = Launch::kAuto;
+  if (!ParseLaunch(vm["launch"].as<std::string>(), &launch))
+    throw Usage("--launch: expected exec, fork or auto, got '" + vm["launch"].as<std::string>() +
+                "'");
+  return launch;
+}
+
 // --runs, --jobs, --fuzz, --seed, --until-fail and --shrink-seconds over the base options.
 CampaignOptions RunCampaignOptions(const po::variables_map& vm, const Locations& loc) {
   CampaignOptions o = BaseCampaignOptions(vm, loc);
   o.runs = CountOption("--runs", vm["runs"].as<std::string>(), 1, 100'000'000);
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  o.jobs =
-      vm.count("jobs")
-          ? static_cast<int>(CountOption("--jobs", vm["jobs"].as<std::string>(), 1, 1024))
-          : static_cast<int>((vm["launch"].as<std::string>() == "exec" ? kDefaultJobsPerCoreExec
-                                                                       : kDefaultJobsPerCoreFork) *
-                             cores);
+  o.jobs = vm.count("jobs")
+               ? static_cast<int>(CountOption("--jobs", vm["jobs"].as<std::string>(), 1, 1024))
+               : static_cast<int>((LaunchOption(vm) == Launch::kExec ? kDefaultJobsPerCoreExec
+                                                                     : kDefaultJobsPerCoreFork) *
+                                  cores);
   auto fuzz = ParseFuzzList(vm["fuzz"].as<std::string>());
   if (!fuzz) throw Usage(fuzz.error().what);
   o.fuzz = *fuzz;
@@ -195,11 +203,7 @@ int CmdRun(const std::vector<std::string>& args) {
 
   // One target that cannot be scheduled is a usage error; among several, a note.
   o.refuse_uncontrolled = targets.size() == 1;
-  Launch launch = Launch::kAuto;
-  if (!ParseLaunch(vm["launch"].as<std::string>(), &launch))
-    throw Usage("--launch: expected exec, fork or auto, got '" + vm["launch"].as<std::string>() +
-                "'");
-  ForkServerRunner runner(launch, FindPreloadLibrary());
+  ForkServerRunner runner(LaunchOption(vm), FindPreloadLibrary());
   Campaign campaign(runner, o, targets);
   const auto start = std::chrono::steady_clock::now();
   int signal_seen = 0;

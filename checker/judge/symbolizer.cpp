@@ -179,15 +179,7 @@ std::optional<std::uint64_t> AccessAddress(string_view line) {
 }  // namespace
 
 std::string FindLlvmSymbolizer(const std::vector<std::string>& env) {
-  std::string path_var;
-  bool found = false;
-  for (const std::string& kv : env)
-    if (StartsWith(kv, "PATH=")) {
-      path_var = kv.substr(5);
-      found = true;
-    }
-  if (!found) return FindInPath("llvm-symbolizer");
-  return FindInPath("llvm-symbolizer", path_var);
+  return FindInEnvPath("llvm-symbolizer", env);
 }
 
 LlvmSymbolizerProcess::LlvmSymbolizerProcess(std::string path) : path_(std::move(path)) {}

@@ -3,8 +3,6 @@
 
 #include <fmt/core.h>
 
-#include <unistd.h>
-
 #include <memory>
 
 #include "judge/symbolizer.hpp"
@@ -50,10 +48,7 @@ std::vector<std::string> SetUpOfflineSymbols(const CampaignOptions& o,
             "symbolize them itself";
     return notes;
   }
-  std::string path_var = "/usr/bin:/bin";
-  for (const std::string& kv : o.base_env)
-    if (kv.rfind("PATH=", 0) == 0) path_var = kv.substr(5);
-  const std::string ldd = FindInPath("ldd", path_var);
+  const std::string ldd = FindInEnvPath("ldd", o.base_env);
   auto shared =
       std::make_shared<OfflineSymbolizer>(std::make_unique<LlvmSymbolizerProcess>(symbolizer));
   PosixProcessRunner runner(/*reap_orphans=*/false);

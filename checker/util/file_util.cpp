@@ -163,4 +163,11 @@ std::string FindInPath(const std::string& name) {
   return FindInPath(name, path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin");
 }
 
+std::string FindInEnvPath(const std::string& name, const std::vector<std::string>& env) {
+  const std::string* path_var = nullptr;
+  for (const std::string& kv : env)
+    if (kv.rfind("PATH=", 0) == 0) path_var = &kv;
+  return path_var != nullptr ? FindInPath(name, path_var->substr(5)) : FindInPath(name);
+}
+
 }  // namespace racelab

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "judge/result.hpp"
 
@@ -29,5 +30,8 @@ std::string SelfDirectory();
 std::string FindInPath(const std::string& name, const std::string& path_var);
 // The same over this process's PATH (/usr/local/bin:/usr/bin:/bin when it has none).
 std::string FindInPath(const std::string& name);
+// The same over the PATH of env (NAME=value entries, the last PATH= winning), or this
+// process's when env has none: where a program started with env would find `name`.
+std::string FindInEnvPath(const std::string& name, const std::vector<std::string>& env);
 
 }  // namespace racelab

@@ -1,5 +1,5 @@
-// FindInPath: a name with a '/' is taken as it is, PATH's directories are tried in order, and
-// an empty entry is the current directory, as the shell does.
+// FindInPath and FindInEnvPath: a name with a '/' is taken as it is, PATH's directories are tried
+// in order, and an empty entry is the current directory, as the shell does.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -46,6 +46,18 @@ TEST(FindInPath, AnEmptyEntryIsTheCurrentDirectory) {
   EXPECT_EQ(FindInPath("tool", "/nonexistent"), "");
   fs::current_path(before);
   fs::remove_all(a);
+}
+
+TEST(FindInEnvPath, UsesTheLastPathOfTheEnvironmentElseThisProcesss) {
+  const fs::path a = ToolDir("env_a"), b = ToolDir("env_b");
+  EXPECT_EQ(FindInEnvPath("tool", {"HOME=/", "PATH=" + a.string(), "PATH=" + b.string()}),
+            (b / "tool").string());
+  EXPECT_EQ(FindInEnvPath("tool", {"PATH=/nonexistent"}), "");
+  // No PATH in env: this process's, where sh is found as the shell would find it.
+  EXPECT_EQ(FindInEnvPath("sh", {"HOME=/"}), FindInPath("sh"));
+  EXPECT_FALSE(FindInPath("sh").empty());
+  fs::remove_all(a);
+  fs::remove_all(b);
 }
 
 }  // namespace
