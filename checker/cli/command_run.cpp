@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include "cli/cli.hpp"
@@ -18,6 +19,7 @@
 #include "cli/run_setup.hpp"
 #include "report/expectations.hpp"
 #include "run/fork_server_runner.hpp"
+#include "run/idle_cores.hpp"
 #include "run/posix_process.hpp"
 #include "run/shard.hpp"
 #include "run/signal_watch.hpp"
@@ -32,14 +34,12 @@ namespace racelab::cli {
 
 namespace {
 
-// Default --jobs per core, measured in docs/benchmarks.md ("--jobs"): with --launch exec
-// 2 (an exec'd TSan run leaves its core idle while it starts: +24% on TSan runs); with the
-// fork launch (fork, auto) 1, since a forked run starts at once and two per core only
-// share the cores (1 per core was 10-18% faster on p1s1's TSan build in four of six runs
-// of the throughput experiment, within 4% either way in two; on p1s2's faster or within
-// the spread).
-constexpr unsigned kDefaultJobsPerCoreExec = 2;
-constexpr unsigned kDefaultJobsPerCoreFork = 1;
+// The default --jobs, measured in docs/benchmarks.md ("--jobs"): one run per core to start
+// with, and more, up to two per core, while the cores sit idle. A run that waits (to start
+// by exec, on its own threads' locks and joins) leaves its core idle, and a second run per
+// core fills the gap (p1s2's TSan build: 26% faster at 2 per core than at 1); where runs
+// keep their cores busy, one per core is as fast or faster (p1s1's TSan build: 10%).
+constexpr unsigned kMostJobsPerCore = 2;
 
 // The run command's own options; the run-setup and output groups are shared.
 po::options_description RunOptions() {
@@ -55,8 +55,8 @@ po::options_description RunOptions() {
        "targets (positional)")
       ("runs", po::value<std::string>()->default_value("100")->value_name("N"), "runs per target")
       ("jobs", po::value<std::string>()->value_name("J"),
-       "runs at once; default: the number of cores, 2 x that with --launch exec (an exec'd run "
-       "leaves its core idle while it starts; docs/benchmarks.md)")
+       "runs at once; default: the number of cores, and one more at a time, up to 2 x cores, "
+       "while the cores sit idle 10% of the time or more (docs/benchmarks.md)")
       ("fuzz", po::value<std::string>()->default_value(std::string(kDefaultFuzz))
                    ->value_name("LIST"),
        "comma-separated fuzz settings, each none, yield, sleep:MAX_US, or controlled "
@@ -110,11 +110,13 @@ CampaignOptions RunCampaignOptions(const po::variables_map& vm, const Locations&
   CampaignOptions o = BaseCampaignOptions(vm, loc);
   o.runs = CountOption("--runs", vm["runs"].as<std::string>(), 1, 100'000'000);
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  o.jobs = vm.count("jobs")
-               ? static_cast<int>(CountOption("--jobs", vm["jobs"].as<std::string>(), 1, 1024))
-               : static_cast<int>((LaunchOption(vm) == Launch::kExec ? kDefaultJobsPerCoreExec
-                                                                     : kDefaultJobsPerCoreFork) *
-                                  cores);
+  if (vm.count("jobs")) {
+    o.jobs = static_cast<int>(CountOption("--jobs", vm["jobs"].as<std::string>(), 1, 1024));
+  } else {
+    o.jobs = static_cast<int>(cores);
+    o.max_jobs = static_cast<int>(kMostJobsPerCore * cores);
+    o.idle_sampler = std::make_shared<ProcStatIdleSampler>();
+  }
   auto fuzz = ParseFuzzList(vm["fuzz"].as<std::string>());
   if (!fuzz) throw Usage(fuzz.error().what);
   o.fuzz = *fuzz;
@@ -213,6 +215,7 @@ int CmdRun(const std::vector<std::string>& args) {
     report.targets = campaign.Run();
     signal_seen = watch.received();
   }
+  report.settings.jobs = campaign.jobs_used();
   if (!campaign.uncontrolled_error().empty()) throw Usage(campaign.uncontrolled_error());
   for (std::size_t i = 0; i < targets.size() && i < report.targets.size(); ++i) {
     const LaunchUse use = runner.UseFor(targets[i].executable);

@@ -82,8 +82,15 @@ bool ParseSmallInt(string_view s, int* out) {
 // other control characters (except newline and tab) and invalid bytes as U+FFFD.
 void AppendClean(std::string& out, string_view s) {
   constexpr string_view kReplacement = "\xEF\xBF\xBD";
+  // Printable ASCII, newline and tab: kept as they are, appended a run at a time.
+  auto plain = [](unsigned char c) { return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t'; };
   std::size_t i = 0;
   while (i < s.size()) {
+    std::size_t run = i;
+    while (run < s.size() && plain(static_cast<unsigned char>(s[run]))) ++run;
+    out.append(s.data() + i, run - i);
+    i = run;
+    if (i == s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       if (c == 0x1b) {  // ESC [ params final-byte

@@ -158,15 +158,35 @@ void Campaign::Worker() {
         &pr,
         &f};
 
-    std::lock_guard<std::mutex> lock(mu_);
-    aggregators_[ti]->Add(info, v);
-    ++progress_.done;
-    if (!v.harness_error && !v.classes.Has(FailureClass::kOk)) {
-      ++progress_.failed;
-      v.classes.ForEach([&](FailureClass c) { ++progress_.failures_by_class[c]; });
-      if (options_.until_fail) target_done_[ti].store(true);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      aggregators_[ti]->Add(info, v);
+      ++progress_.done;
+      if (!v.harness_error && !v.classes.Has(FailureClass::kOk)) {
+        ++progress_.failed;
+        v.classes.ForEach([&](FailureClass c) { ++progress_.failures_by_class[c]; });
+        if (options_.until_fail) target_done_[ti].store(true);
+      }
     }
+    MaybeAddWorker();
   }
+}
+
+void Campaign::MaybeAddWorker() {
+  if (options_.max_jobs <= options_.jobs || !options_.idle_sampler) return;
+  const std::uint64_t total = ShardRunCount(options_.runs, options_.shard) * targets_.size();
+  std::lock_guard<std::mutex> lock(workers_mu_);
+  if (static_cast<int>(workers_.size()) >= options_.max_jobs || cancelled_.load() ||
+      next_.load() >= total)
+    return;
+  const std::optional<double> idle = options_.idle_sampler->IdleShare();
+  if (!idle || *idle < kIdleShareToGrow) return;
+  workers_.emplace_back([this] { Worker(); });
+}
+
+int Campaign::jobs_used() const {
+  std::lock_guard<std::mutex> lock(workers_mu_);
+  return static_cast<int>(workers_.size());
 }
 
 std::vector<TargetReport> Campaign::Run() {
@@ -193,10 +213,20 @@ std::vector<TargetReport> Campaign::Run() {
     }
   }
   if (fuzz_.size() != targets_.size()) fuzz_.assign(targets_.size(), options_.fuzz);
-  std::vector<std::thread> workers;
-  workers.reserve(static_cast<std::size_t>(jobs));
-  for (int j = 0; j < jobs; ++j) workers.emplace_back([this] { Worker(); });
-  for (std::thread& w : workers) w.join();
+  {
+    std::lock_guard<std::mutex> lock(workers_mu_);
+    for (int j = 0; j < jobs; ++j) workers_.emplace_back([this] { Worker(); });
+  }
+  // A worker may add another until it ends; once every listed one is joined, none can.
+  for (std::size_t i = 0;; ++i) {
+    std::thread* w = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(workers_mu_);
+      if (i >= workers_.size()) break;
+      w = &workers_[i];
+    }
+    w->join();
+  }
   std::vector<TargetReport> out;
   {
     std::lock_guard<std::mutex> lock(mu_);

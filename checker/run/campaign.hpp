@@ -4,16 +4,19 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "judge/sanitizer_report.hpp"
 #include "report/aggregate.hpp"
 #include "report/report.hpp"
+#include "run/idle_cores.hpp"
 #include "run/process.hpp"
 #include "run/shard.hpp"
 #include "run/target.hpp"
@@ -26,10 +29,20 @@ namespace racelab {
 inline constexpr std::uint64_t kDefaultShrinkRuns = 2000;
 // The default wall-clock safety cap of shrinking one schedule (--shrink-seconds).
 inline constexpr double kDefaultShrinkSecondsCap = 300;
+// A campaign with max_jobs above jobs runs one more at once when the cores were idle at
+// least this share of the time since the sampler's last look (docs/benchmarks.md, "--jobs").
+inline constexpr double kIdleShareToGrow = 0.10;
 
 struct CampaignOptions {
   std::uint64_t runs = 100;  // per target
   int jobs = 2;
+  // Above jobs: after a run ends, while runs remain and fewer than max_jobs run at once,
+  // one more starts whenever idle_sampler says the cores were idle kIdleShareToGrow of the
+  // time or more (a program whose runs wait, on locks, joins or an exec, leaves its cores
+  // idle). The count only grows. Which worker takes which run never changes a verdict:
+  // every run is a function of its index.
+  int max_jobs = 0;
+  std::shared_ptr<IdleSampler> idle_sampler;
   std::vector<FuzzSetting> fuzz{FuzzSetting{}};
   std::uint64_t seed = 1;
   std::chrono::milliseconds timeout{30000};
@@ -113,9 +126,14 @@ class Campaign {
   Progress progress() const;
   // Per target, the fuzz settings its runs used (pct:D calibrated to pct:D:K); set by Run().
   const std::vector<std::vector<FuzzSetting>>& fuzz() const { return fuzz_; }
+  // The most runs at once, after Run(): jobs, or more up to max_jobs.
+  int jobs_used() const;
 
  private:
   void Worker();
+  // After a run: starts one more worker if CampaignOptions::max_jobs allows and the
+  // sampler says the cores sat idle.
+  void MaybeAddWorker();
 
   ProcessRunner& runner_;
   CampaignOptions options_;
@@ -129,6 +147,8 @@ class Campaign {
   std::atomic<bool> cancelled_{false};
   mutable std::mutex mu_;  // guards aggregators_ and progress_
   Progress progress_;
+  mutable std::mutex workers_mu_;    // guards workers_ and the sampler
+  std::deque<std::thread> workers_;  // a deque: joining one while another is added is safe
 };
 
 }  // namespace racelab

@@ -306,6 +306,7 @@ ForkServerRunner::Outcome ForkServerRunner::RunOn(Server& s, const ProcessSpec& 
   bool exited = false, killed_by_us = false;
   Clock::time_point drain_deadline{}, server_deadline = Clock::time_point::max();
   OutputPipes output(&out_r, &err_r, &r.out, &r.err, spec.output_cap);
+  output.Pace(kOutputPace, start);
   fk::Message status;
   // The child is the server's unreaped child until racelab sends kReap: its pid and
   // group cannot have been reused.
@@ -328,12 +329,15 @@ ForkServerRunner::Outcome ForkServerRunner::RunOn(Server& s, const ProcessSpec& 
   while (!exited || output.open()) {
     pollfd pfds[4];
     int n = 0;
-    output.Watch(pfds, &n);
+    const auto now = Clock::now();
+    if (exited)
+      output.Watch(pfds, &n);
+    else
+      output.WatchPaced(pfds, &n, now);
     const int sock_slot = exited ? -1 : n;
     if (!exited) pfds[n++] = {s.sock, POLLIN, 0};
     const int cancel_slot = n;
     pfds[n++] = {cancel_fd_, POLLIN, 0};
-    const auto now = Clock::now();
     Clock::time_point until = exited ? drain_deadline : (killed_by_us ? server_deadline : deadline);
     if (now >= until) {
       if (exited) break;  // something outside the group holds the pipes
@@ -341,7 +345,8 @@ ForkServerRunner::Outcome ForkServerRunner::RunOn(Server& s, const ProcessSpec& 
       kill_group(Termination::kTimedOut);
       continue;
     }
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count() + 1;
+    const auto wake = std::min(until, output.resume_at());
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count() + 1;
     const int ready = ::poll(pfds, static_cast<nfds_t>(n), static_cast<int>(ms));
     if (ready < 0) {
       if (errno == EINTR) continue;

@@ -12,7 +12,13 @@ OutputPipes::OutputPipes(Fd* out, Fd* err, std::string* out_sink, std::string* e
                          std::size_t cap, Overflow overflow)
     : pipes_{out, err}, sinks_{out_sink, err_sink}, cap_(cap), overflow_(overflow) {}
 
+void OutputPipes::Pace(Clock::duration pace, Clock::time_point now) {
+  pace_ = pace;
+  rest_until_ = now + pace;
+}
+
 void OutputPipes::Watch(pollfd* pfds, int* n) {
+  resting_ = false;
   for (int k = 0; k < 2; ++k) {
     slot_[k] = -1;
     if (pipes_[k]->get() < 0) continue;
@@ -21,15 +27,26 @@ void OutputPipes::Watch(pollfd* pfds, int* n) {
   }
 }
 
+void OutputPipes::WatchPaced(pollfd* pfds, int* n, Clock::time_point now) {
+  if (pace_ == Clock::duration::zero() || now >= rest_until_) {
+    Watch(pfds, n);
+    return;
+  }
+  resting_ = true;
+  slot_[0] = slot_[1] = -1;
+}
+
 bool OutputPipes::ReadReady(const pollfd* pfds,
                             const std::function<void(std::string_view)>& on_stdout) {
-  bool overflow = false;
+  bool overflow = false, read_any = false, large = false;
   char buf[1 << 16];
   for (int k = 0; k < 2; ++k) {
     if (slot_[k] < 0 || pfds[slot_[k]].revents == 0 || pipes_[k]->get() < 0) continue;
     const ssize_t got = ::read(pipes_[k]->get(), buf, sizeof buf);
     if (got > 0) {
       const auto size = static_cast<std::size_t>(got);
+      read_any = true;
+      large = large || size >= kLargeRead;
       std::string& sink = *sinks_[k];
       const std::size_t room = cap_ - std::min(cap_, sink.size());
       sink.append(buf, std::min(room, size));
@@ -42,6 +59,8 @@ bool OutputPipes::ReadReady(const pollfd* pfds,
       pipes_[k]->Close();
     }
   }
+  if (pace_ != Clock::duration::zero() && read_any)
+    rest_until_ = large ? Clock::time_point{} : Clock::now() + pace_;
   return overflow;
 }
 

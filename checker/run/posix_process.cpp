@@ -234,6 +234,7 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
   bool killed_by_us = false;
   Clock::time_point drain_deadline{};
   OutputPipes output(&out_r, &err_r, &result.out, &result.err, spec.output_cap);
+  output.Pace(kOutputPace, start);
 
   // The child itself as well as its group: a hostile child can move itself
   // into another group (setpgid), and must not make reap() wait forever.
@@ -264,13 +265,16 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
   while (!exited || output.open()) {
     pollfd pfds[4];
     int n = 0;
-    output.Watch(pfds, &n);
+    const auto now = Clock::now();
+    if (exited)
+      output.Watch(pfds, &n);
+    else
+      output.WatchPaced(pfds, &n, now);
     const int pid_slot = exited ? -1 : n;
     if (!exited) pfds[n++] = {pidfd.get(), POLLIN, 0};
     const int cancel_slot = n;
     pfds[n++] = {cancel_fd_, POLLIN, 0};
 
-    const auto now = Clock::now();
     auto until = exited ? drain_deadline : deadline;
     if (now >= until) {
       if (!exited) {
@@ -282,8 +286,9 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
       if (reap_orphans_) ReapOrphans(/*force=*/true);
       break;
     }
+    const auto wake = std::min(until, output.resume_at());
     const auto wait_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count() + 1;
+        std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count() + 1;
     const int ready = ::poll(pfds, n, static_cast<int>(wait_ms));
     if (ready < 0) {
       if (errno == EINTR) continue;

@@ -4,7 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
+#include <optional>
 #include <set>
+#include <string>
+#include <utility>
 
 #include "fake_process.hpp"
 
@@ -136,6 +140,64 @@ TEST(Campaign, MergesTargetsInTheirOwnReports) {
   EXPECT_EQ(rs[0].failed_runs, 0u);
   EXPECT_EQ(rs[1].failed_runs, 7u);
   EXPECT_EQ(c.progress().done, 14u);
+}
+
+// An idle sampler that always gives the same answer.
+class FixedIdle : public IdleSampler {
+ public:
+  explicit FixedIdle(std::optional<double> share) : share_(share) {}
+  std::optional<double> IdleShare() override { return share_; }
+
+ private:
+  std::optional<double> share_;
+};
+
+// A campaign of 50 runs, one at once to start with and at most three, under a sampler with
+// the given answer: how many ran at once at most, and the seeds run.
+std::pair<int, std::multiset<std::string>> GrowUnder(std::optional<double> idle) {
+  FakeProcessRunner fake([](const ProcessSpec&) { return Exited(0); });
+  CampaignOptions o = Options(50, 1);
+  o.max_jobs = 3;
+  o.idle_sampler = std::make_shared<FixedIdle>(idle);
+  Campaign c(fake, o, {PathTarget()});
+  EXPECT_EQ(c.Run()[0].runs, 50u);
+  std::multiset<std::string> seeds;
+  for (const ProcessSpec& s : fake.specs()) seeds.insert(EnvOf(s, "RACELAB_SEED"));
+  return {c.jobs_used(), seeds};
+}
+
+TEST(Campaign, AddsRunsAtOnceUpToMaxJobsWhileTheCoresSitIdle) {
+  // Each of the first two runs to end sees idle cores and starts one more worker; the
+  // third would pass max_jobs. Every run is still made once, with its own seed.
+  const auto [jobs, seeds] = GrowUnder(kIdleShareToGrow);
+  EXPECT_EQ(jobs, 3);
+  ASSERT_EQ(seeds.size(), 50u);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(seeds.count(std::to_string(100 + i)), 1u) << i;
+}
+
+TEST(Campaign, KeepsItsJobsWhileTheCoresAreBusyOrTheSamplerCannotTell) {
+  EXPECT_EQ(GrowUnder(kIdleShareToGrow / 2).first, 1);
+  EXPECT_EQ(GrowUnder(0.0).first, 1);
+  EXPECT_EQ(GrowUnder(std::nullopt).first, 1);
+}
+
+TEST(Campaign, WithoutMaxJobsTheSamplerIsNeverAsked) {
+  class Counting : public IdleSampler {
+   public:
+    std::optional<double> IdleShare() override {
+      ++calls;
+      return 1.0;
+    }
+    int calls = 0;
+  };
+  auto sampler = std::make_shared<Counting>();
+  FakeProcessRunner fake([](const ProcessSpec&) { return Exited(0); });
+  CampaignOptions o = Options(20, 2);
+  o.idle_sampler = sampler;  // max_jobs 0: the jobs are fixed (an explicit --jobs)
+  Campaign c(fake, o, {PathTarget()});
+  c.Run();
+  EXPECT_EQ(c.jobs_used(), 2);
+  EXPECT_EQ(sampler->calls, 0);
 }
 
 TEST(ReplayCommand, NamesBuildSeedFuzzAndNonDefaultSizes) {

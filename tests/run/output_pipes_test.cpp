@@ -1,5 +1,6 @@
 // OutputPipes over real pipes: what fits the cap is kept, an overflow is reported once the
-// sink is full, and the two overflow policies close or keep draining the pipe.
+// sink is full, the two overflow policies close or keep draining the pipe, and paced pipes
+// rest after a small read.
 #include "run/output_pipes.hpp"
 
 #include <gtest/gtest.h>
@@ -77,6 +78,58 @@ TEST(OutputPipes, TheDropPolicyDrainsPastTheCap) {
   out.w.Close();
   while (pipes.open()) PollOnce(pipes);
   EXPECT_EQ(o, "");
+}
+
+// Paced reading. The pace is an hour, and "later" is a time point two hours on, so no
+// verdict depends on how fast this machine is.
+constexpr auto kHour = std::chrono::hours(1);
+
+TEST(OutputPipes, PacedPipesRestAfterASmallReadAndAreWatchedAgainWhenDue) {
+  Pipe out, err;
+  std::string o, e;
+  OutputPipes pipes(&out.r, &err.r, &o, &e, 1 << 20);
+  const auto start = OutputPipes::Clock::now();
+  pipes.Pace(kHour, start);
+  pollfd pfds[2];
+  int n = 0;
+  pipes.WatchPaced(pfds, &n, start);  // a run's first pace: its output waits in the pipes
+  EXPECT_EQ(n, 0);
+  EXPECT_EQ(pipes.resume_at(), start + kHour);
+  const auto later = start + 2 * kHour;
+  pipes.WatchPaced(pfds, &n, later);
+  ASSERT_EQ(n, 2);
+  EXPECT_EQ(pipes.resume_at(), OutputPipes::Clock::time_point::max());
+  out.Write("one line\n");
+  ASSERT_EQ(::poll(pfds, 2, 1000), 1);
+  pipes.ReadReady(pfds);
+  EXPECT_EQ(o, "one line\n");
+  // A small read: the pipes rest for the pace from the read on.
+  n = 0;
+  pipes.WatchPaced(pfds, &n, OutputPipes::Clock::now());
+  EXPECT_EQ(n, 0);
+  EXPECT_GE(pipes.resume_at(), start + kHour);
+  // Unpaced watching (after the run exited) ignores the rest.
+  pipes.Watch(pfds, &n);
+  EXPECT_EQ(n, 2);
+}
+
+TEST(OutputPipes, ALargeReadEndsTheRestAtOnce) {
+  Pipe out, err;
+  std::string o, e;
+  OutputPipes pipes(&out.r, &err.r, &o, &e, 1 << 20);
+  const auto start = OutputPipes::Clock::now();
+  pipes.Pace(kHour, start);
+  pollfd pfds[2];
+  int n = 0;
+  pipes.WatchPaced(pfds, &n, start + 2 * kHour);
+  ASSERT_EQ(n, 2);
+  out.Write(std::string(OutputPipes::kLargeRead, 'x'));  // a fast writer: 16 KiB at once
+  ASSERT_EQ(::poll(pfds, 2, 1000), 1);
+  pipes.ReadReady(pfds);
+  EXPECT_EQ(o.size(), OutputPipes::kLargeRead);
+  n = 0;
+  pipes.WatchPaced(pfds, &n, OutputPipes::Clock::now());
+  EXPECT_EQ(n, 2);
 }
 
 }  // namespace
