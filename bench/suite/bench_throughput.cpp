@@ -280,8 +280,8 @@ ThroughputMeasurements MeasureThroughput(BenchContext& ctx) {
     w.env = MakeSpec(w.target, ctx.RunOptions(std::chrono::seconds(30)), FuzzSetting{}, 1).env;
     work.push_back(std::move(w));
   }
-  // racelab twice: with its default --jobs (2 x the number of cores), and with as many at
-  // once as the other tools (xargs -P<cores>).
+  // racelab twice: with its default --jobs (the number of cores, growing up to 2 x cores
+  // while they sit idle), and with as many at once as the other tools (xargs -P<cores>).
   std::vector<Tool> tools = {
       {"racelab run (default --jobs)", ""},
       {fmt::format("racelab run --jobs {}", ctx.cores), "", true, static_cast<int>(ctx.cores)},
