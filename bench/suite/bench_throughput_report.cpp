@@ -202,13 +202,21 @@ void JobsTable(const BenchContext& ctx, ThroughputMeasurements& m, ExperimentRes
     const std::string label = w.target.Label();
     const double limit = static_cast<double>(ctx.cores) / w.cpu_per_run;
     const auto& defaults = results[label][tools[0].name];
-    const int default_jobs = defaults.empty() ? 0 : defaults.front().jobs;
+    // The default's jobs may differ between repetitions (it grows while the cores sit idle).
+    int jobs_lo = 0, jobs_hi = 0;
+    for (const ToolRun& t : defaults) {
+      jobs_lo = jobs_lo == 0 ? t.jobs : std::min(jobs_lo, t.jobs);
+      jobs_hi = std::max(jobs_hi, t.jobs);
+    }
+    const std::string default_jobs =
+        jobs_lo == jobs_hi ? std::to_string(jobs_hi) : fmt::format("{}-{}", jobs_lo, jobs_hi);
     std::vector<std::pair<std::string, const std::vector<ToolRun>*>> rows = {
         {fmt::format("{} (the number of cores)", ctx.cores), &results[label][tools[1].name]},
         {fmt::format("default ({})", default_jobs), &defaults}};
     for (const auto& [j, v] : sweep_results[label]) rows.push_back({std::to_string(j), &v});
     int best_jobs = 0;
     double best_rate = 0;
+    std::string best_name;
     for (const auto& [name, v] : rows) {
       if (v->empty()) continue;
       const double rate = med(*v, &ToolRun::runs_per_s);
@@ -229,14 +237,16 @@ void JobsTable(const BenchContext& ctx, ThroughputMeasurements& m, ExperimentRes
                                  {"cores_busy", busy},
                                  {"racelab_self_cpu_per_run_s", self},
                                  {"repetitions", reps_json}};
-      if (rate > best_rate) best_rate = rate, best_jobs = v->front().jobs;
+      if (rate > best_rate) best_rate = rate, best_jobs = v->front().jobs, best_name = name;
     }
     if (best_jobs > 0)
       r.findings.push_back(fmt::format(
-          "{}: --jobs {} gave the most runs/s ({:.1f}, {:.0f}% of the limit); the default --jobs "
-          "{} gave {:.1f}.",
-          label, best_jobs, best_rate, 100 * best_rate / limit, default_jobs,
-          med(defaults, &ToolRun::runs_per_s)));
+          "{}: {} gave the most runs/s ({:.1f}, {:.0f}% of the limit); the default --jobs ({}) "
+          "gave {:.1f}.",
+          label,
+          best_name.rfind("default", 0) == 0 ? fmt::format("the default --jobs ({})", default_jobs)
+                                             : fmt::format("--jobs {}", best_jobs),
+          best_rate, 100 * best_rate / limit, default_jobs, med(defaults, &ToolRun::runs_per_s)));
   }
   data["jobs_sweep"] = sweep_json;
   r.tables.push_back(jobs_table);
