@@ -84,52 +84,49 @@ TEST(OutputPipes, TheDropPolicyDrainsPastTheCap) {
 // verdict depends on how fast this machine is.
 constexpr auto kHour = std::chrono::hours(1);
 
-TEST(OutputPipes, PacedPipesRestAfterASmallReadAndAreWatchedAgainWhenDue) {
+// Two pipes read with a pace of an hour from `start` on.
+struct PacedPipes {
   Pipe out, err;
   std::string o, e;
-  OutputPipes pipes(&out.r, &err.r, &o, &e, 1 << 20);
-  const auto start = OutputPipes::Clock::now();
-  pipes.Pace(kHour, start);
-  pollfd pfds[2];
-  int n = 0;
-  pipes.WatchPaced(pfds, &n, start);  // a run's first pace: its output waits in the pipes
-  EXPECT_EQ(n, 0);
-  EXPECT_EQ(pipes.resume_at(), start + kHour);
-  const auto later = start + 2 * kHour;
-  pipes.WatchPaced(pfds, &n, later);
-  ASSERT_EQ(n, 2);
-  EXPECT_EQ(pipes.resume_at(), OutputPipes::Clock::time_point::max());
-  out.Write("one line\n");
-  ASSERT_EQ(::poll(pfds, 2, 1000), 1);
-  pipes.ReadReady(pfds);
-  EXPECT_EQ(o, "one line\n");
+  OutputPipes pipes{&out.r, &err.r, &o, &e, 1 << 20};
+  const OutputPipes::Clock::time_point start = OutputPipes::Clock::now();
+  pollfd pfds[2] = {};
+  PacedPipes() { pipes.Pace(kHour, start); }
+  // How many pipes WatchPaced puts in at `now`.
+  int Watched(OutputPipes::Clock::time_point now) {
+    int n = 0;
+    pipes.WatchPaced(pfds, &n, now);
+    return n;
+  }
+};
+
+TEST(OutputPipes, PacedPipesRestAfterASmallReadAndAreWatchedAgainWhenDue) {
+  PacedPipes p;
+  EXPECT_EQ(p.Watched(p.start), 0);  // a run's first pace: its output waits in the pipes
+  EXPECT_EQ(p.pipes.resume_at(), p.start + kHour);
+  ASSERT_EQ(p.Watched(p.start + 2 * kHour), 2);
+  EXPECT_EQ(p.pipes.resume_at(), OutputPipes::Clock::time_point::max());
+  p.out.Write("one line\n");
+  ASSERT_EQ(::poll(p.pfds, 2, 1000), 1);
+  p.pipes.ReadReady(p.pfds);
+  EXPECT_EQ(p.o, "one line\n");
   // A small read: the pipes rest for the pace from the read on.
-  n = 0;
-  pipes.WatchPaced(pfds, &n, OutputPipes::Clock::now());
-  EXPECT_EQ(n, 0);
-  EXPECT_GE(pipes.resume_at(), start + kHour);
+  EXPECT_EQ(p.Watched(OutputPipes::Clock::now()), 0);
+  EXPECT_GE(p.pipes.resume_at(), p.start + kHour);
   // Unpaced watching (after the run exited) ignores the rest.
-  pipes.Watch(pfds, &n);
+  int n = 0;
+  p.pipes.Watch(p.pfds, &n);
   EXPECT_EQ(n, 2);
 }
 
 TEST(OutputPipes, ALargeReadEndsTheRestAtOnce) {
-  Pipe out, err;
-  std::string o, e;
-  OutputPipes pipes(&out.r, &err.r, &o, &e, 1 << 20);
-  const auto start = OutputPipes::Clock::now();
-  pipes.Pace(kHour, start);
-  pollfd pfds[2];
-  int n = 0;
-  pipes.WatchPaced(pfds, &n, start + 2 * kHour);
-  ASSERT_EQ(n, 2);
-  out.Write(std::string(OutputPipes::kLargeRead, 'x'));  // a fast writer: 16 KiB at once
-  ASSERT_EQ(::poll(pfds, 2, 1000), 1);
-  pipes.ReadReady(pfds);
-  EXPECT_EQ(o.size(), OutputPipes::kLargeRead);
-  n = 0;
-  pipes.WatchPaced(pfds, &n, OutputPipes::Clock::now());
-  EXPECT_EQ(n, 2);
+  PacedPipes p;
+  ASSERT_EQ(p.Watched(p.start + 2 * kHour), 2);
+  p.out.Write(std::string(OutputPipes::kLargeRead, 'x'));  // a fast writer: 16 KiB at once
+  ASSERT_EQ(::poll(p.pfds, 2, 1000), 1);
+  p.pipes.ReadReady(p.pfds);
+  EXPECT_EQ(p.o.size(), OutputPipes::kLargeRead);
+  EXPECT_EQ(p.Watched(OutputPipes::Clock::now()), 2);
 }
 
 }  // namespace
