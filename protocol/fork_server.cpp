@@ -3,10 +3,12 @@
 #include "protocol/fork_server.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/single_threaded.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,6 +101,17 @@ RACELAB_SERVER_CODE bool AwaitExit(pid_t pid, std::int64_t* kind, std::int64_t* 
   *kind = info.si_code == CLD_EXITED ? 0 : 1;
   *status = info.si_status;
   return true;
+}
+
+// Waits up to ms milliseconds for the child to end, without reaping it (a pidfd; where the
+// kernel has none, no wait).
+RACELAB_SERVER_CODE void AwaitExitWithin(pid_t pid, int ms) {
+  const long fd = ::syscall(SYS_pidfd_open, pid, 0);
+  if (fd < 0) return;
+  pollfd p{static_cast<int>(fd), POLLIN, 0};
+  while (::poll(&p, 1, ms) < 0 && errno == EINTR) {
+  }
+  ::close(static_cast<int>(fd));
 }
 
 std::int64_t CpuMicros(const rusage& u) {
@@ -417,6 +430,7 @@ RACELAB_SERVER_CODE void ServeIfAsked(ForkCall call) {
     }
     // Also here, so racelab can kill the group as soon as it learns the pid.
     ::setpgid(pid, pid);
+    AwaitExitWithin(pid, kStartedWithinMs);
     bool talking = SendFixed(control, Type::kStarted, pid, 0);
     std::int64_t kind = 0, status = 0;
     if (!AwaitExit(pid, &kind, &status)) Quit(3);

@@ -24,12 +24,17 @@ inline constexpr int kControlFd = 3;
 // The preload library's file name; the server takes it out of LD_PRELOAD.
 inline constexpr std::string_view kPreloadName = "racelab_preload.so";
 inline constexpr std::uint32_t kVersion = 1;
+// How long the server holds kStarted back while the child runs: a run that ends sooner has
+// kStarted and kExited sent together, and racelab wakes once for both instead of twice.
+inline constexpr int kStartedWithinMs = 2;
 // Largest message either side accepts (one SOCK_SEQPACKET datagram).
 inline constexpr std::size_t kMaxMessage = 64 * 1024;
 
 // Each message is one datagram: its type, then its fields. In order, per run:
 //   racelab -> server  kRun     settings; SCM_RIGHTS carries the run's stdout and stderr
-//   server  -> racelab kStarted a = child pid        (or kFailed, a = errno of fork)
+//   server  -> racelab kStarted a = child pid        (or kFailed, a = errno of fork), sent
+//                               when the child ends or kStartedWithin after the fork,
+//                               whichever comes first
 //   server  -> racelab kExited  a = 0 exited / 1 signalled, b = exit code / signal number
 //   racelab -> server  kReap    (racelab is done killing the run's group)
 //   server  -> racelab kReaped  a = the child's user + system CPU in microseconds
