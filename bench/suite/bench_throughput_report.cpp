@@ -239,14 +239,17 @@ void JobsTable(const BenchContext& ctx, ThroughputMeasurements& m, ExperimentRes
                                  {"repetitions", reps_json}};
       if (rate > best_rate) best_rate = rate, best_jobs = v->front().jobs, best_name = name;
     }
-    if (best_jobs > 0)
+    const double default_rate = med(defaults, &ToolRun::runs_per_s);
+    if (best_jobs > 0 && best_name.rfind("default", 0) == 0)
+      r.findings.push_back(
+          fmt::format("{}: the default --jobs ({}) gave the most runs/s ({:.1f}, {:.0f}% of the "
+                      "limit).",
+                      label, default_jobs, best_rate, 100 * best_rate / limit));
+    else if (best_jobs > 0)
       r.findings.push_back(fmt::format(
-          "{}: {} gave the most runs/s ({:.1f}, {:.0f}% of the limit); the default --jobs ({}) "
-          "gave {:.1f}.",
-          label,
-          best_name.rfind("default", 0) == 0 ? fmt::format("the default --jobs ({})", default_jobs)
-                                             : fmt::format("--jobs {}", best_jobs),
-          best_rate, 100 * best_rate / limit, default_jobs, med(defaults, &ToolRun::runs_per_s)));
+          "{}: --jobs {} gave the most runs/s ({:.1f}, {:.0f}% of the limit); the default --jobs "
+          "({}) gave {:.1f}.",
+          label, best_jobs, best_rate, 100 * best_rate / limit, default_jobs, default_rate));
   }
   data["jobs_sweep"] = sweep_json;
   r.tables.push_back(jobs_table);
