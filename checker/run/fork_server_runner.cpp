@@ -283,9 +283,9 @@ ForkServerRunner::Outcome ForkServerRunner::RunOn(Server& s, const ProcessSpec& 
   // The server sends the child's pid within kStartedWithinMs of the fork. On Ctrl-C before
   // then, racelab still waits for it: the child has a group of its own, and the loop below
   // kills it, as any run that is cancelled.
-  Ready ready = WaitSock(s.sock, cancel_fd_, start + kServerGrace);
-  if (ready == Ready::kCancel) ready = WaitSock(s.sock, -1, start + kServerGrace);
-  if (ready != Ready::kSock || fk::Receive(s.sock, &reply, nullptr) != 1 ||
+  Ready answer = WaitSock(s.sock, cancel_fd_, start + kServerGrace);
+  if (answer == Ready::kCancel) answer = WaitSock(s.sock, -1, start + kServerGrace);
+  if (answer != Ready::kSock || fk::Receive(s.sock, &reply, nullptr) != 1 ||
       (reply.type != fk::Type::kStarted && reply.type != fk::Type::kFailed)) {
     if (cancelled_.load()) {
       result->termination = Termination::kCancelled;
