@@ -33,7 +33,7 @@ inline constexpr std::size_t kMaxMessage = 64 * 1024;
 // Each message is one datagram: its type, then its fields. In order, per run:
 //   racelab -> server  kRun     settings; SCM_RIGHTS carries the run's stdout and stderr
 //   server  -> racelab kStarted a = child pid        (or kFailed, a = errno of fork), sent
-//                               when the child ends or kStartedWithin after the fork,
+//                               when the child ends or kStartedWithinMs after the fork,
 //                               whichever comes first
 //   server  -> racelab kExited  a = 0 exited / 1 signalled, b = exit code / signal number
 //   racelab -> server  kReap    (racelab is done killing the run's group)

@@ -334,10 +334,11 @@ ForkServerRunner::Outcome ForkServerRunner::RunOn(Server& s, const ProcessSpec& 
     pollfd pfds[4];
     int n = 0;
     const auto now = Clock::now();
+    auto resume = Clock::time_point::max();  // pipes resting while the run lives: when to look
     if (exited)
       output.Watch(pfds, &n);
     else
-      output.WatchPaced(pfds, &n, now);
+      resume = output.WatchPaced(pfds, &n, now);
     const int sock_slot = exited ? -1 : n;
     if (!exited) pfds[n++] = {s.sock, POLLIN, 0};
     const int cancel_slot = n;
@@ -349,7 +350,7 @@ ForkServerRunner::Outcome ForkServerRunner::RunOn(Server& s, const ProcessSpec& 
       kill_group(Termination::kTimedOut);
       continue;
     }
-    const auto wake = std::min(until, output.resume_at());
+    const auto wake = std::min(until, resume);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count() + 1;
     const int ready = ::poll(pfds, static_cast<nfds_t>(n), static_cast<int>(ms));
     if (ready < 0) {

@@ -4,9 +4,10 @@
 #include <sched.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "util/file_util.hpp"
+#include "util/number.hpp"
 
 namespace racelab {
 
@@ -20,19 +21,28 @@ std::map<int, CpuTicks> ParseProcStat(std::string_view text) {
     pos = end + 1;
     // "cpuN user nice system idle iowait irq softirq steal guest guest_nice"; the
     // aggregate "cpu " line has no number and is skipped.
-    if (line.size() < 4 || line.substr(0, 3) != "cpu" || line[3] < '0' || line[3] > '9') continue;
-    std::istringstream in{std::string(line.substr(3))};
-    int cpu = -1;
-    in >> cpu;
+    const std::size_t gap = line.find(' ');
+    if (line.substr(0, 3) != "cpu" || gap == std::string_view::npos) continue;
+    const std::optional<std::uint64_t> cpu = ParseWholeNumber(line.substr(3, gap - 3), 0, 1 << 20);
+    if (!cpu) continue;
     std::uint64_t field[8] = {};
     int n = 0;
-    while (n < 8 && in >> field[n]) ++n;
-    if (cpu < 0 || n < 5) continue;
+    std::string_view rest = line.substr(gap + 1);
+    while (!rest.empty() && n < 8) {
+      const std::size_t space = rest.find(' ');
+      const std::string_view word = rest.substr(0, space);
+      rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+      if (word.empty()) continue;
+      const std::optional<std::uint64_t> v = ParseWholeNumber(word);
+      if (!v) break;
+      field[n++] = *v;
+    }
+    if (n < 5) continue;
     CpuTicks t;
     // guest and guest_nice are already counted in user and nice: left out.
     for (int k = 0; k < n; ++k) t.total += field[k];
     t.idle = field[3] + field[4];
-    out[cpu] = t;
+    out[static_cast<int>(*cpu)] = t;
   }
   return out;
 }
@@ -56,10 +66,8 @@ std::optional<double> IdleShareBetween(const std::map<int, CpuTicks>& before,
 namespace {
 
 std::map<int, CpuTicks> ReadProcStat() {
-  std::ifstream in("/proc/stat");
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseProcStat(text.str());
+  const Result<std::string> text = ReadTextFile("/proc/stat", 1 << 20);
+  return text ? ParseProcStat(*text) : std::map<int, CpuTicks>{};
 }
 
 }  // namespace

@@ -18,7 +18,6 @@ void OutputPipes::Pace(Clock::duration pace, Clock::time_point now) {
 }
 
 void OutputPipes::Watch(pollfd* pfds, int* n) {
-  resting_ = false;
   for (int k = 0; k < 2; ++k) {
     slot_[k] = -1;
     if (pipes_[k]->get() < 0) continue;
@@ -27,13 +26,14 @@ void OutputPipes::Watch(pollfd* pfds, int* n) {
   }
 }
 
-void OutputPipes::WatchPaced(pollfd* pfds, int* n, Clock::time_point now) {
+OutputPipes::Clock::time_point OutputPipes::WatchPaced(pollfd* pfds, int* n,
+                                                       Clock::time_point now) {
   if (pace_ == Clock::duration::zero() || now >= rest_until_) {
     Watch(pfds, n);
-    return;
+    return Clock::time_point::max();
   }
-  resting_ = true;
   slot_[0] = slot_[1] = -1;
+  return rest_until_;
 }
 
 bool OutputPipes::ReadReady(const pollfd* pfds,

@@ -51,11 +51,10 @@ class OutputPipes {
 
   // Puts each open pipe into pfds from index *n on, and advances *n.
   void Watch(pollfd* pfds, int* n);
-  // Watch, but puts nothing in while the pipes rest at `now`.
-  void WatchPaced(pollfd* pfds, int* n, Clock::time_point now);
-  // After a WatchPaced that left the pipes out: when they are due to be watched again (a
-  // poll must wake by then); Clock::time_point::max() after one that put them in.
-  Clock::time_point resume_at() const { return resting_ ? rest_until_ : Clock::time_point::max(); }
+  // Watch, but puts nothing in while the pipes rest at `now`. Returns when the pipes are
+  // due to be watched again (a poll must wake by then): Clock::time_point::max() when it
+  // put them in.
+  Clock::time_point WatchPaced(pollfd* pfds, int* n, Clock::time_point now);
 
   // After poll over what Watch filled in: reads each ready pipe once. Returns true if a
   // pipe brought more than its sink had room for; what fitted is kept, and with
@@ -71,7 +70,6 @@ class OutputPipes {
   int slot_[2] = {-1, -1};  // each pipe's index in the last Watch, or -1
   Clock::duration pace_{};  // zero: unpaced
   Clock::time_point rest_until_{};
-  bool resting_ = false;  // the last WatchPaced left the pipes out
 };
 
 }  // namespace racelab

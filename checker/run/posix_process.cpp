@@ -266,10 +266,11 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
     pollfd pfds[4];
     int n = 0;
     const auto now = Clock::now();
+    auto resume = Clock::time_point::max();  // pipes resting while the run lives: when to look
     if (exited)
       output.Watch(pfds, &n);
     else
-      output.WatchPaced(pfds, &n, now);
+      resume = output.WatchPaced(pfds, &n, now);
     const int pid_slot = exited ? -1 : n;
     if (!exited) pfds[n++] = {pidfd.get(), POLLIN, 0};
     const int cancel_slot = n;
@@ -286,7 +287,7 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
       if (reap_orphans_) ReapOrphans(/*force=*/true);
       break;
     }
-    const auto wake = std::min(until, output.resume_at());
+    const auto wake = std::min(until, resume);
     const auto wait_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count() + 1;
     const int ready = ::poll(pfds, n, static_cast<int>(wait_ms));
