@@ -16,10 +16,12 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// The default timeout is a hang guard for the fixtures that end by themselves.
+// The default timeout is a hang guard for the fixtures that end by themselves. The fixture
+// runs under a path of this process's own (testing::OwnLinkTo): other tests run the same
+// fixtures in parallel, and the survivor checks below must not count their runs.
 ProcessSpec Hostile(const std::string& name, milliseconds timeout = std::chrono::minutes(10)) {
   ProcessSpec s;
-  s.argv = {std::string(HOSTILE_BIN_DIR) + "/" + name};
+  s.argv = {testing::OwnLinkTo(std::string(HOSTILE_BIN_DIR) + "/" + name, name)};
   s.env = {"PATH=/usr/bin:/bin"};
   s.timeout = timeout;
   return s;
@@ -34,9 +36,11 @@ TEST(RunnerUnderHostilePrograms, LeavesNoDescriptorZombieOrProcessBehind) {
                          "setsid_grandchild",         "daemonize_double_fork",
                          "leave_group_and_hang",      "stop_self"};
   for (const char* name : names) {
-    ProcessResult r = runner.Run(Hostile(name, milliseconds(1500)));
+    const ProcessSpec spec = Hostile(name, milliseconds(1500));
+    ProcessResult r = runner.Run(spec);
     EXPECT_NE(r.termination, Termination::kSpawnFailed) << name;
-    EXPECT_EQ(testing::CountProcessesRunning(std::string(HOSTILE_BIN_DIR) + "/" + name), 0) << name;
+    EXPECT_EQ(testing::CountProcessesRunning(spec.argv[0]), 0) << name;
+    std::filesystem::remove(spec.argv[0]);
   }
   EXPECT_EQ(testing::CountOpenFds(), fds);
   EXPECT_EQ(testing::CountZombieChildren(), 0);
@@ -51,20 +55,21 @@ TEST(RunnerUnderHostilePrograms, KillsAChildThatMovedIntoAnotherProcessGroup) {
 
 TEST(RunnerUnderHostilePrograms, ReapsEveryLevelOfADaemonAsSubreaper) {
   PosixProcessRunner runner;
-  ProcessResult r = runner.Run(Hostile("daemonize_double_fork"));
+  const ProcessSpec spec = Hostile("daemonize_double_fork");
+  ProcessResult r = runner.Run(spec);
   EXPECT_EQ(r.termination, Termination::kExited);
   EXPECT_EQ(r.out, "child done\n");  // the daemon never ends: Run did not wait for it
-  EXPECT_EQ(testing::CountProcessesRunning(std::string(HOSTILE_BIN_DIR) + "/daemonize"), 0);
+  EXPECT_EQ(testing::CountProcessesRunning(spec.argv[0]), 0);
   EXPECT_EQ(testing::CountZombieChildren(), 0);
+  std::filesystem::remove(spec.argv[0]);
 }
 
 // Orphan reaping is process-wide (the subreaper role is): a child that another
 // runner is still running is not an orphan to be killed.
 TEST(RunnerUnderHostilePrograms, OrphanReapingSparesTheRunsOfOtherRunners) {
   // Under a name of its own, so that no survivor check of a parallel test sees it.
-  const std::string spared = ::testing::TempDir() + "racelab_spared_" + std::to_string(::getpid());
-  std::filesystem::remove(spared);
-  std::filesystem::create_symlink(std::string(HOSTILE_BIN_DIR) + "/hang_ignoring_sigterm", spared);
+  const std::string spared =
+      testing::OwnLinkTo(std::string(HOSTILE_BIN_DIR) + "/hang_ignoring_sigterm", "spared");
   PosixProcessRunner quiet(false);
   ProcessResult long_run;
   std::thread t([&] {

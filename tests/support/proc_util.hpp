@@ -3,9 +3,11 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -78,6 +80,17 @@ inline std::vector<int> FindChildProcesses(const std::string& needle) {
 
 inline int CountProcessesRunning(const std::string& needle) {
   return static_cast<int>(FindProcesses(needle).size());
+}
+
+// `program` under a path of this test process's own (a symlink in the test's temporary
+// directory, named with its pid), so that a check for survivors by command line counts only
+// this process's runs, never those of a test running the same program in parallel.
+inline std::string OwnLinkTo(const std::string& program, const std::string& name) {
+  const std::string link =
+      ::testing::TempDir() + "racelab_" + std::to_string(::getpid()) + "_" + name;
+  std::filesystem::remove(link);
+  std::filesystem::create_symlink(program, link);
+  return link;
 }
 
 // Zombie children of this process.
