@@ -40,26 +40,16 @@ ProcessResult Racelab(const std::vector<std::string>& args) {
   return runner.Run(s);
 }
 
-// A hostile fixture under a path unique to this test process: every process of
-// the run (grandchildren and daemons included, which keep their argv) carries
-// it in its command line, so the survivor check sees only this test's processes
-// even while other tests run in parallel.
+// A hostile fixture under a path unique to this test process (testing::OwnLink).
 class Hostile {
  public:
   explicit Hostile(const std::string& name)
-      : dir_(::testing::TempDir() + "racelab_hostile_" + std::to_string(::getpid()) + "_" + name),
-        program_(dir_ + "/" + name) {
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    fs::create_symlink(std::string(HOSTILE_BIN_DIR) + "/" + name, program_);
-  }
-  ~Hostile() { fs::remove_all(dir_); }
-  const std::string& program() const { return program_; }
-  std::string File(const std::string& name) const { return dir_ + "/" + name; }
+      : link_(std::string(HOSTILE_BIN_DIR) + "/" + name, name) {}
+  const std::string& program() const { return link_.path(); }
+  std::string File(const std::string& name) const { return link_.File(name); }
 
  private:
-  std::string dir_;
-  std::string program_;
+  testing::OwnLink link_;
 };
 
 struct Outcome {

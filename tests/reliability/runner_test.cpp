@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -17,14 +16,19 @@ namespace {
 using std::chrono::milliseconds;
 
 // The default timeout is a hang guard for the fixtures that end by themselves. The fixture
-// runs under a path of this process's own (testing::OwnLinkTo): other tests run the same
+// runs under a path of this process's own (testing::OwnLink): other tests run the same
 // fixtures in parallel, and the survivor checks below must not count their runs.
-ProcessSpec Hostile(const std::string& name, milliseconds timeout = std::chrono::minutes(10)) {
+ProcessSpec Hostile(const testing::OwnLink& fixture,
+                    milliseconds timeout = std::chrono::minutes(10)) {
   ProcessSpec s;
-  s.argv = {testing::OwnLinkTo(std::string(HOSTILE_BIN_DIR) + "/" + name, name)};
+  s.argv = {fixture.path()};
   s.env = {"PATH=/usr/bin:/bin"};
   s.timeout = timeout;
   return s;
+}
+
+testing::OwnLink Fixture(const std::string& name) {
+  return testing::OwnLink(std::string(HOSTILE_BIN_DIR) + "/" + name, name);
 }
 
 TEST(RunnerUnderHostilePrograms, LeavesNoDescriptorZombieOrProcessBehind) {
@@ -36,11 +40,10 @@ TEST(RunnerUnderHostilePrograms, LeavesNoDescriptorZombieOrProcessBehind) {
                          "setsid_grandchild",         "daemonize_double_fork",
                          "leave_group_and_hang",      "stop_self"};
   for (const char* name : names) {
-    const ProcessSpec spec = Hostile(name, milliseconds(1500));
-    ProcessResult r = runner.Run(spec);
+    const testing::OwnLink fixture = Fixture(name);
+    ProcessResult r = runner.Run(Hostile(fixture, milliseconds(1500)));
     EXPECT_NE(r.termination, Termination::kSpawnFailed) << name;
-    EXPECT_EQ(testing::CountProcessesRunning(spec.argv[0]), 0) << name;
-    std::filesystem::remove(spec.argv[0]);
+    EXPECT_EQ(testing::CountProcessesRunning(fixture.path()), 0) << name;
   }
   EXPECT_EQ(testing::CountOpenFds(), fds);
   EXPECT_EQ(testing::CountZombieChildren(), 0);
@@ -49,27 +52,26 @@ TEST(RunnerUnderHostilePrograms, LeavesNoDescriptorZombieOrProcessBehind) {
 TEST(RunnerUnderHostilePrograms, KillsAChildThatMovedIntoAnotherProcessGroup) {
   PosixProcessRunner runner;
   // It never ends by itself: Run returns only by killing it.
-  ProcessResult r = runner.Run(Hostile("leave_group_and_hang", milliseconds(500)));
+  ProcessResult r = runner.Run(Hostile(Fixture("leave_group_and_hang"), milliseconds(500)));
   EXPECT_EQ(r.termination, Termination::kTimedOut);
 }
 
 TEST(RunnerUnderHostilePrograms, ReapsEveryLevelOfADaemonAsSubreaper) {
   PosixProcessRunner runner;
-  const ProcessSpec spec = Hostile("daemonize_double_fork");
-  ProcessResult r = runner.Run(spec);
+  const testing::OwnLink fixture = Fixture("daemonize_double_fork");
+  ProcessResult r = runner.Run(Hostile(fixture));
   EXPECT_EQ(r.termination, Termination::kExited);
   EXPECT_EQ(r.out, "child done\n");  // the daemon never ends: Run did not wait for it
-  EXPECT_EQ(testing::CountProcessesRunning(spec.argv[0]), 0);
+  EXPECT_EQ(testing::CountProcessesRunning(fixture.path()), 0);
   EXPECT_EQ(testing::CountZombieChildren(), 0);
-  std::filesystem::remove(spec.argv[0]);
 }
 
 // Orphan reaping is process-wide (the subreaper role is): a child that another
 // runner is still running is not an orphan to be killed.
 TEST(RunnerUnderHostilePrograms, OrphanReapingSparesTheRunsOfOtherRunners) {
   // Under a name of its own, so that no survivor check of a parallel test sees it.
-  const std::string spared =
-      testing::OwnLinkTo(std::string(HOSTILE_BIN_DIR) + "/hang_ignoring_sigterm", "spared");
+  const testing::OwnLink link = Fixture("hang_ignoring_sigterm");
+  const std::string& spared = link.path();
   PosixProcessRunner quiet(false);
   ProcessResult long_run;
   std::thread t([&] {
@@ -82,24 +84,25 @@ TEST(RunnerUnderHostilePrograms, OrphanReapingSparesTheRunsOfOtherRunners) {
   // command line, not racelab's: a spawning child briefly shows its parent's).
   while (testing::FindProcesses(spared).empty()) std::this_thread::sleep_for(milliseconds(1));
   PosixProcessRunner reaper;
-  for (int i = 0; i < 5; ++i) reaper.Run(Hostile("setsid_grandchild"));
+  const testing::OwnLink grandparent = Fixture("setsid_grandchild");
+  for (int i = 0; i < 5; ++i) reaper.Run(Hostile(grandparent));
   EXPECT_EQ(testing::CountProcessesRunning(spared), 1) << "killed as an orphan";
   quiet.CancelAll();
   t.join();
   EXPECT_EQ(long_run.termination, Termination::kCancelled) << "killed as an orphan";
-  std::filesystem::remove(spared);
 }
 
 // A campaign can exhaust descriptors; that is racelab's problem, reported as a
 // failure to start the run, never an exception that ends racelab.
 TEST(RunnerUnderScarceResources, RunningOutOfDescriptorsIsASpawnFailure) {
   PosixProcessRunner runner;
+  const testing::OwnLink fixture = Fixture("exit66_without_report");
   rlimit old{};
   ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &old), 0);
   rlimit tight = old;
   tight.rlim_cur = static_cast<rlim_t>(testing::CountOpenFds() + 1);
   ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &tight), 0);
-  const ProcessSpec s = Hostile("exit66_without_report");
+  const ProcessSpec s = Hostile(fixture);
   ProcessResult r;
   EXPECT_NO_THROW(r = runner.Run(s));
   ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &old), 0);

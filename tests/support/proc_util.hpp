@@ -1,4 +1,5 @@
-// /proc helpers for tests: descriptors, children, processes still running a program.
+// /proc helpers for tests: descriptors, children, processes still running a program, and
+// programs under paths of a test process's own.
 #pragma once
 
 #include <dirent.h>
@@ -82,16 +83,30 @@ inline int CountProcessesRunning(const std::string& needle) {
   return static_cast<int>(FindProcesses(needle).size());
 }
 
-// `program` under a path of this test process's own (a symlink in the test's temporary
-// directory, named with its pid), so that a check for survivors by command line counts only
-// this process's runs, never those of a test running the same program in parallel.
-inline std::string OwnLinkTo(const std::string& program, const std::string& name) {
-  const std::string link =
-      ::testing::TempDir() + "racelab_" + std::to_string(::getpid()) + "_" + name;
-  std::filesystem::remove(link);
-  std::filesystem::create_symlink(program, link);
-  return link;
-}
+// A program under a path unique to this test process (a symlink in a directory of its
+// own): every process it starts (grandchildren and daemons included, which keep their argv)
+// carries the path in its command line, so a check for survivors sees only this test's
+// processes even while other tests run the same program in parallel. Removed when done.
+class OwnLink {
+ public:
+  OwnLink(const std::string& program, const std::string& name)
+      : dir_(::testing::TempDir() + "racelab_own_" + std::to_string(::getpid()) + "_" + name),
+        path_(dir_ + "/" + name) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    std::filesystem::create_symlink(program, path_);
+  }
+  ~OwnLink() { std::filesystem::remove_all(dir_); }
+  OwnLink(const OwnLink&) = delete;
+  OwnLink& operator=(const OwnLink&) = delete;
+  const std::string& path() const { return path_; }
+  // A file beside the link, for the test's own outputs.
+  std::string File(const std::string& name) const { return dir_ + "/" + name; }
+
+ private:
+  std::string dir_;
+  std::string path_;
+};
 
 // Zombie children of this process.
 inline int CountZombieChildren() {
