@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -30,17 +31,18 @@ void PutU32(std::string& out, std::uint32_t v) {
 // would dirty pages the next fork must copy and every child would fault on.
 #define RACELAB_SERVER_CODE __attribute__((no_sanitize("thread")))
 
-// Every message but kRun: the type byte, then a and b unless it is kReap.
-constexpr std::size_t kFixedSize = 17;
+// Every message but kRun: the type byte, then a, b and c unless it is kKill.
+constexpr std::size_t kFixedSize = 25;
 
-RACELAB_SERVER_CODE std::size_t EncodeFixed(Type type, std::int64_t a, std::int64_t b, char* out) {
+RACELAB_SERVER_CODE std::size_t EncodeFixed(Type type, std::int64_t a, std::int64_t b,
+                                            std::int64_t c, char* out) {
   out[0] = static_cast<char>(type);
-  if (type == Type::kReap) return 1;
-  const auto ua = static_cast<std::uint64_t>(a), ub = static_cast<std::uint64_t>(b);
-  for (int i = 0; i < 8; ++i) {
-    out[1 + i] = static_cast<char>((ua >> (8 * i)) & 0xff);
-    out[9 + i] = static_cast<char>((ub >> (8 * i)) & 0xff);
-  }
+  if (type == Type::kKill) return 1;
+  const std::uint64_t fields[3] = {static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(b),
+                                   static_cast<std::uint64_t>(c)};
+  for (int f = 0; f < 3; ++f)
+    for (int i = 0; i < 8; ++i)
+      out[1 + 8 * f + i] = static_cast<char>((fields[f] >> (8 * i)) & 0xff);
   return kFixedSize;
 }
 
@@ -50,9 +52,8 @@ RACELAB_SERVER_CODE bool KnownType(std::uint8_t t) {
     case Type::kRun:
     case Type::kStarted:
     case Type::kFailed:
-    case Type::kExited:
-    case Type::kReap:
-    case Type::kReaped: return true;
+    case Type::kKill:
+    case Type::kExited: return true;
   }
   return false;
 }
@@ -93,28 +94,7 @@ RACELAB_SERVER_CODE bool SameName(const char* x, const char* y) {
   ::_exit(code);
 }
 
-// Waits for the child to end without reaping it; fills kind/value of a kExited message.
-RACELAB_SERVER_CODE bool AwaitExit(pid_t pid, std::int64_t* kind, std::int64_t* status) {
-  siginfo_t info{};
-  while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) != 0)
-    if (errno != EINTR) return false;
-  *kind = info.si_code == CLD_EXITED ? 0 : 1;
-  *status = info.si_status;
-  return true;
-}
-
-// Waits up to ms milliseconds for the child to end, without reaping it (a pidfd; where the
-// kernel has none, no wait).
-RACELAB_SERVER_CODE void AwaitExitWithin(pid_t pid, int ms) {
-  const long fd = ::syscall(SYS_pidfd_open, pid, 0);
-  if (fd < 0) return;
-  pollfd p{static_cast<int>(fd), POLLIN, 0};
-  while (::poll(&p, 1, ms) < 0 && errno == EINTR) {
-  }
-  ::close(static_cast<int>(fd));
-}
-
-std::int64_t CpuMicros(const rusage& u) {
+RACELAB_SERVER_CODE std::int64_t CpuMicros(const rusage& u) {
   return (static_cast<std::int64_t>(u.ru_utime.tv_sec) + u.ru_stime.tv_sec) * 1000000 +
          u.ru_utime.tv_usec + u.ru_stime.tv_usec;
 }
@@ -130,9 +110,10 @@ struct ServerState {
 };
 ServerState g_server;
 
-RACELAB_SERVER_CODE bool SendFixed(int sock, Type type, std::int64_t a, std::int64_t b) {
+RACELAB_SERVER_CODE bool SendFixed(int sock, Type type, std::int64_t a, std::int64_t b = 0,
+                                   std::int64_t c = 0) {
   char bytes[kFixedSize];
-  const std::size_t n = EncodeFixed(type, a, b, bytes);
+  const std::size_t n = EncodeFixed(type, a, b, c, bytes);
   while (::send(sock, bytes, n, MSG_NOSIGNAL) < 0)
     if (errno != EINTR) return false;
   return true;
@@ -187,16 +168,17 @@ RACELAB_SERVER_CODE std::int64_t GetI64(const char* p) {
 }
 
 // The one reading of every message but kRun, used by Decode and by the server's loop:
-// a known type, then a and b (kReap: nothing), then the end of the datagram.
+// a known type, then a, b and c (kKill: nothing), then the end of the datagram.
 RACELAB_SERVER_CODE bool DecodeFixed(const char* p, std::size_t size, Type* type, std::int64_t* a,
-                                     std::int64_t* b) {
+                                     std::int64_t* b, std::int64_t* c) {
   if (size == 0 || !KnownType(static_cast<std::uint8_t>(p[0]))) return false;
   *type = static_cast<Type>(p[0]);
   if (*type == Type::kRun) return false;
-  if (*type == Type::kReap) return size == 1;
+  if (*type == Type::kKill) return size == 1;
   if (size != kFixedSize) return false;
   *a = GetI64(p + 1);
   *b = GetI64(p + 9);
+  *c = GetI64(p + 17);
   return true;
 }
 
@@ -239,14 +221,21 @@ struct KeepSetting {
   }
 };
 
+// A kKill: the type byte alone, without descriptors.
+RACELAB_SERVER_CODE bool IsKill(ssize_t got, int nfds, bool cut) {
+  return got == 1 && nfds == 0 && !cut && g_server.datagram[0] == static_cast<char>(Type::kKill);
+}
+
 // A kRun request, its settings left in g_server. Returns 1 with the run's stdout and
 // stderr in fds, 0 at end of file, -1 for anything else (every descriptor that came with
-// it closed).
+// it closed). A kKill before it is one that crossed the previous run's kExited: skipped.
 RACELAB_SERVER_CODE int ReceiveRun(int sock, int fds[2], std::size_t* count) {
   int nfds = 0;
   bool cut = false;
-  const ssize_t got =
-      ReceiveRaw(sock, g_server.datagram, sizeof g_server.datagram, fds, 2, &nfds, &cut);
+  ssize_t got;
+  do {
+    got = ReceiveRaw(sock, g_server.datagram, sizeof g_server.datagram, fds, 2, &nfds, &cut);
+  } while (IsKill(got, nfds, cut));
   if (got < 0) return -1;
   if (got == 0 && nfds == 0) return 0;
   KeepSetting keep;
@@ -258,19 +247,82 @@ RACELAB_SERVER_CODE int ReceiveRun(int sock, int fds[2], std::size_t* count) {
   return 1;
 }
 
-// racelab's kReap: true if that is what came.
-RACELAB_SERVER_CODE bool ReceiveReap(int sock) {
+// What racelab sent while a child runs.
+enum class During { kKill, kEnd, kBad };
+RACELAB_SERVER_CODE During ReceiveDuringRun(int sock) {
   int fds[2];
   int nfds = 0;
   bool cut = false;
   const ssize_t got =
       ReceiveRaw(sock, g_server.datagram, sizeof g_server.datagram, fds, 2, &nfds, &cut);
   for (int i = 0; i < nfds && i < 2; ++i) ::close(fds[i]);
-  Type type = Type::kHello;
-  std::int64_t a = 0, b = 0;
-  return got > 0 && !cut &&
-         DecodeFixed(g_server.datagram, static_cast<std::size_t>(got), &type, &a, &b) &&
-         type == Type::kReap;
+  if (got == 0 && nfds == 0) return During::kEnd;
+  return IsKill(got, nfds, cut) ? During::kKill : During::kBad;
+}
+
+RACELAB_SERVER_CODE std::int64_t NowMicros() {
+  timespec t{};
+  ::clock_gettime(CLOCK_MONOTONIC, &t);
+  return static_cast<std::int64_t>(t.tv_sec) * 1000000 + t.tv_nsec / 1000;
+}
+
+// Whether the child has ended, without reaping it.
+RACELAB_SERVER_CODE bool HasEnded(pid_t pid) {
+  siginfo_t info{};
+  return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+         info.si_pid == pid;
+}
+
+// The child's run, from the fork to its reaping: sends kStarted if it outlives
+// kStartedWithinMs, kills it and its group on racelab's kKill, kills what is left of its
+// group once it ended, reaps it and sends kExited. Returns -1 to serve on, or the status
+// to end the server with: 0 if racelab is gone, 3 if it broke the protocol (the child is
+// then killed and reaped all the same).
+RACELAB_SERVER_CODE int SupervisePid(int control, pid_t pid) {
+  // A pidfd is readable once the child ends; where the kernel has none, a look every 5 ms.
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  constexpr int kLookMs = 5;
+  const std::int64_t started_at = NowMicros() + std::int64_t{kStartedWithinMs} * 1000;
+  bool started_sent = false;
+  int quit = -1;
+  for (;;) {
+    pollfd p[2] = {{pidfd, POLLIN, 0}, {control, POLLIN, 0}};
+    int wait_ms = -1;
+    if (!started_sent) {
+      const std::int64_t left = started_at - NowMicros();
+      wait_ms = left > 0 ? static_cast<int>((left + 999) / 1000) : 0;
+    }
+    if (pidfd < 0 && (wait_ms < 0 || wait_ms > kLookMs)) wait_ms = kLookMs;
+    const int n = ::poll(p, 2, wait_ms);
+    if (n < 0 && errno != EINTR) break;  // cannot wait: end the run
+    if (p[0].revents != 0 || (pidfd < 0 && HasEnded(pid))) break;
+    if (n > 0 && p[1].revents != 0) {
+      const During what = ReceiveDuringRun(control);
+      if (what != During::kKill) {
+        quit = what == During::kEnd ? 0 : 3;
+        break;
+      }
+      ::kill(pid, SIGKILL);
+      ::kill(-pid, SIGKILL);
+      continue;
+    }
+    if (!started_sent && NowMicros() >= started_at) {
+      started_sent = true;
+      if (!SendFixed(control, Type::kStarted, pid)) {
+        quit = 0;
+        break;
+      }
+    }
+  }
+  if (quit >= 0) ::kill(pid, SIGKILL);
+  ::kill(-pid, SIGKILL);  // what is left of its group, as racelab's exec launch does
+  int status = 0;
+  rusage usage{};
+  while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  if (pidfd >= 0) ::close(pidfd);
+  if (quit < 0 && !SendFixed(control, Type::kExited, pid, status, CpuMicros(usage))) quit = 0;
+  return quit;
 }
 
 // In the child: the run's RACELAB_* settings replace the inherited ones. The new
@@ -297,7 +349,7 @@ std::string Encode(const Message& m) {
   std::string out;
   if (m.type != Type::kRun) {
     char fixed[kFixedSize];
-    return std::string(fixed, EncodeFixed(m.type, m.a, m.b, fixed));
+    return std::string(fixed, EncodeFixed(m.type, m.a, m.b, m.c, fixed));
   }
   out.push_back(static_cast<char>(m.type));
   {
@@ -321,7 +373,7 @@ std::optional<Message> Decode(std::string_view bytes) {
     if (!WalkRun(bytes.data(), bytes.size(), keep)) return std::nullopt;
     return m;
   }
-  if (!DecodeFixed(bytes.data(), bytes.size(), &m.type, &m.a, &m.b)) return std::nullopt;
+  if (!DecodeFixed(bytes.data(), bytes.size(), &m.type, &m.a, &m.b, &m.c)) return std::nullopt;
   return m;
 }
 
@@ -403,7 +455,7 @@ RACELAB_SERVER_CODE void ServeIfAsked(ForkCall call) {
     return;  // not racelab's socket: run the program as usual
   const int control = static_cast<int>(sock);
   ::fcntl(control, F_SETFD, FD_CLOEXEC);
-  if (!SendFixed(control, Type::kHello, kVersion, 0)) Quit(0);
+  if (!SendFixed(control, Type::kHello, kVersion)) Quit(0);
   for (;;) {
     int fds[2];
     std::size_t settings = 0;
@@ -425,23 +477,12 @@ RACELAB_SERVER_CODE void ServeIfAsked(ForkCall call) {
     ::close(fds[0]);
     ::close(fds[1]);
     if (pid < 0) {
-      if (!SendFixed(control, Type::kFailed, fork_error, 0)) Quit(0);
+      if (!SendFixed(control, Type::kFailed, fork_error)) Quit(0);
       continue;
     }
-    // Also here, so racelab can kill the group as soon as it learns the pid.
+    // Also here, so that a kKill finds the group however early it comes.
     ::setpgid(pid, pid);
-    AwaitExitWithin(pid, kStartedWithinMs);
-    bool talking = SendFixed(control, Type::kStarted, pid, 0);
-    std::int64_t kind = 0, status = 0;
-    if (!AwaitExit(pid, &kind, &status)) Quit(3);
-    ::kill(-pid, SIGKILL);  // what is left of its group, as racelab's exec launch does
-    if (talking) talking = SendFixed(control, Type::kExited, kind, status);
-    if (talking) talking = ReceiveReap(control);
-    rusage usage{};
-    while (::wait4(pid, nullptr, 0, &usage) < 0 && errno == EINTR) {
-    }
-    if (!talking) Quit(0);
-    if (!SendFixed(control, Type::kReaped, CpuMicros(usage), 0)) Quit(0);
+    if (const int quit = SupervisePid(control, pid); quit >= 0) Quit(quit);
   }
 }
 

@@ -23,45 +23,46 @@ inline constexpr const char* kEnvBindNow = "RACELAB_FORK_BIND_NOW";
 inline constexpr int kControlFd = 3;
 // The preload library's file name; the server takes it out of LD_PRELOAD.
 inline constexpr std::string_view kPreloadName = "racelab_preload.so";
-inline constexpr std::uint32_t kVersion = 1;
+inline constexpr std::uint32_t kVersion = 2;
 // How long the server holds kStarted back while the child runs: a run that ends sooner has
-// kStarted and kExited sent together, and racelab wakes once for both instead of twice.
-inline constexpr int kStartedWithinMs = 2;
+// no kStarted, only its kExited, and racelab wakes once for it.
+inline constexpr int kStartedWithinMs = 50;
 // Largest message either side accepts (one SOCK_SEQPACKET datagram).
 inline constexpr std::size_t kMaxMessage = 64 * 1024;
 
 // Each message is one datagram: its type, then its fields. In order, per run:
 //   racelab -> server  kRun     settings; SCM_RIGHTS carries the run's stdout and stderr
-//   server  -> racelab kStarted a = child pid        (or kFailed, a = errno of fork), sent
-//                               when the child ends or kStartedWithinMs after the fork,
-//                               whichever comes first
-//   server  -> racelab kExited  a = 0 exited / 1 signalled, b = exit code / signal number
-//   racelab -> server  kReap    (racelab is done killing the run's group)
-//   server  -> racelab kReaped  a = the child's user + system CPU in microseconds
-// The server sends kHello (a = kVersion) once, before the first request. Between kExited
-// and kReap the child is an unreaped zombie, so its pid and group id cannot be reused
-// while racelab may still signal them.
+//   server  -> racelab kStarted a = child pid, sent kStartedWithinMs after the fork if the
+//                               child still runs (or kFailed, a = errno of fork, and no more)
+//   racelab -> server  kKill    (optional) kill the run: SIGKILL to the child and its group
+//   server  -> racelab kExited  a = child pid, b = its wait status (as waitpid gives it),
+//                               c = its user + system CPU in microseconds
+// The server sends kHello (a = kVersion) once, before the first request. It is the child's
+// parent, so it alone signals the child (on kKill) and its group (kKill, and just before
+// reaping, as racelab's exec launch does): while the child is unreaped its pid and group
+// id cannot have been reused. A kKill that crosses the run's kExited reaches the server
+// between runs, where it is ignored.
 enum class Type : std::uint8_t {
   kHello = 'H',
   kRun = 'R',
   kStarted = 'S',
   kFailed = 'F',
+  kKill = 'K',
   kExited = 'X',
-  kReap = 'A',
-  kReaped = 'C',
 };
 
 struct Message {
   Type type = Type::kHello;
   std::int64_t a = 0;
   std::int64_t b = 0;
+  std::int64_t c = 0;
   // kRun only: "NAME=value" for each RACELAB_* setting of the run (seed, fuzz setting,
   // schedule, schedule mode, iterations, threads, step limit). The child removes every
   // RACELAB_* variable it inherited and sets exactly these before main reads them.
   std::vector<std::string> settings;
 
   bool operator==(const Message& o) const {
-    return type == o.type && a == o.a && b == o.b && settings == o.settings;
+    return type == o.type && a == o.a && b == o.b && c == o.c && settings == o.settings;
   }
 };
 

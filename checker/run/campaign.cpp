@@ -52,9 +52,24 @@ std::string ScheduleReplayCommand(const Target& t, const std::string& schedule) 
   return ReplayPrefix(t) + " --schedule " + ShellQuote(schedule) + ReplaySuffix(t);
 }
 
+std::vector<std::string> TargetEnv(const Target& t, const CampaignOptions& o) {
+  return BuildTargetEnv(o.base_env, t.tsan, o.suppressions_file, t.symbolizer != nullptr);
+}
+
 ProcessSpec MakeSpec(const Target& t, const CampaignOptions& o, const FuzzSetting& f,
                      std::uint64_t seed, const std::string& schedule,
                      const std::string& schedule_mode) {
+  ProcessSpec spec = MakeRunSpec(t, o, nullptr, f, seed, schedule, schedule_mode);
+  std::vector<std::string> env = TargetEnv(t, o);
+  env.insert(env.end(), spec.env.begin(), spec.env.end());
+  spec.env = std::move(env);
+  return spec;
+}
+
+ProcessSpec MakeRunSpec(const Target& t, const CampaignOptions& o,
+                        std::shared_ptr<const std::vector<std::string>> target_env,
+                        const FuzzSetting& f, std::uint64_t seed, const std::string& schedule,
+                        const std::string& schedule_mode) {
   ProcessSpec spec;
   spec.argv = {t.executable};
   RunParams p;
@@ -64,7 +79,8 @@ ProcessSpec MakeSpec(const Target& t, const CampaignOptions& o, const FuzzSettin
   p.seed = seed;
   p.schedule = schedule;
   p.schedule_mode = schedule_mode;
-  spec.env = BuildChildEnv(o.base_env, p, t.tsan, o.suppressions_file, t.symbolizer != nullptr);
+  spec.shared_env = target_env;
+  AppendRunEnv(p, &spec.env);
   spec.timeout = o.timeout;
   spec.output_cap = o.output_cap;
   return spec;
@@ -123,52 +139,76 @@ Progress Campaign::progress() const {
   return progress_;
 }
 
-void Campaign::Worker() {
+std::optional<Campaign::Taken> Campaign::TakeAndStart() {
   const std::uint64_t per_target = ShardRunCount(options_.runs, options_.shard);
   const std::uint64_t total = per_target * targets_.size();
   while (!cancelled_.load()) {
     const std::uint64_t n = next_.fetch_add(1);
-    if (n >= total) return;
-    const std::size_t ti = n / per_target;
-    const std::uint64_t i = ShardRunIndex(options_.shard, n % per_target);
-    if (target_done_[ti].load()) {
+    if (n >= total) return std::nullopt;
+    Taken taken;
+    taken.ti = n / per_target;
+    taken.i = ShardRunIndex(options_.shard, n % per_target);
+    if (target_done_[taken.ti].load()) {
       std::lock_guard<std::mutex> lock(mu_);
       ++progress_.done;  // skipped after --until-fail: counts as handled
       continue;
     }
-    const Target& t = targets_[ti];
-    const std::vector<FuzzSetting>& mix = fuzz_.empty() ? options_.fuzz : fuzz_[ti];
-    const FuzzSetting& f = mix[i % mix.size()];
-    const std::uint64_t seed = options_.seed + i;
+    const Target& t = targets_[taken.ti];
+    const std::vector<FuzzSetting>& mix = fuzz_.empty() ? options_.fuzz : fuzz_[taken.ti];
+    taken.fuzz = &mix[taken.i % mix.size()];
     {
       std::lock_guard<std::mutex> lock(mu_);
-      progress_.current = t.Label();
-    }
-    ProcessResult pr = runner_.Run(MakeSpec(t, options_, f, seed));
-    if (pr.termination == Termination::kCancelled) return;
-    SymbolizeOutput(pr, t);
-    RunVerdict v = Classify(pr, t, options_.sanitizer);
-    // A controlled run replays from its schedule, whatever its seed.
-    const bool by_schedule = f.IsControlled() && !v.sched.schedule.empty();
-    RunInfo info{
-        i,
-        seed,
-        f.ToString(),
-        by_schedule ? ScheduleReplayCommand(t, v.sched.schedule) : ReplayCommand(t, seed, f),
-        &pr,
-        &f};
-
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      aggregators_[ti]->Add(info, v);
-      ++progress_.done;
-      if (!v.harness_error && !v.classes.Has(FailureClass::kOk)) {
-        ++progress_.failed;
-        v.classes.ForEach([&](FailureClass c) { ++progress_.failures_by_class[c]; });
-        if (options_.until_fail) target_done_[ti].store(true);
+      if (label_target_ != taken.ti) {
+        progress_.current = t.Label();
+        label_target_ = taken.ti;
       }
     }
+    taken.run = runner_.Start(
+        MakeRunSpec(t, options_, target_env_[taken.ti], *taken.fuzz, options_.seed + taken.i));
+    return taken;
+  }
+  return std::nullopt;
+}
+
+void Campaign::Judge(const Taken& taken, ProcessResult& pr) {
+  const Target& t = targets_[taken.ti];
+  const FuzzSetting& f = *taken.fuzz;
+  const std::uint64_t seed = options_.seed + taken.i;
+  SymbolizeOutput(pr, t);
+  RunVerdict v = Classify(pr, t, options_.sanitizer);
+  const bool failed = !v.harness_error && !v.classes.Has(FailureClass::kOk);
+  // Only a failing run can be an example with a replay line. A controlled run replays
+  // from its schedule, whatever its seed.
+  std::string replay;
+  if (failed)
+    replay = f.IsControlled() && !v.sched.schedule.empty()
+                 ? ScheduleReplayCommand(t, v.sched.schedule)
+                 : ReplayCommand(t, seed, f);
+  RunInfo info{taken.i, seed, f.ToString(), std::move(replay), &pr, &f};
+  std::lock_guard<std::mutex> lock(mu_);
+  aggregators_[taken.ti]->Add(info, v);
+  ++progress_.done;
+  if (failed) {
+    ++progress_.failed;
+    v.classes.ForEach([&](FailureClass c) { ++progress_.failures_by_class[c]; });
+    if (options_.until_fail) target_done_[taken.ti].store(true);
+  }
+}
+
+void Campaign::Worker() {
+  // The next run starts as soon as one has ended, and the ended one is judged while the
+  // next runs: racelab's work per run overlaps the program's. Not with --until-fail, whose
+  // target must stop at its first failure: there a run is judged before the next starts.
+  const bool overlap = !options_.until_fail;
+  std::optional<Taken> current = TakeAndStart();
+  while (current) {
+    ProcessResult pr = runner_.Wait(std::move(current->run));
+    if (pr.termination == Termination::kCancelled) return;
+    std::optional<Taken> next;
+    if (overlap) next = TakeAndStart();
+    Judge(*current, pr);
     MaybeAddWorker();
+    current = overlap ? std::move(next) : TakeAndStart();
   }
 }
 
@@ -192,6 +232,9 @@ int Campaign::jobs_used() const {
 std::vector<TargetReport> Campaign::Run() {
   const int jobs = std::max(1, options_.jobs);
   const std::vector<std::string> symbol_notes = SetUpOfflineSymbols(options_, targets_);
+  target_env_.clear();
+  for (const Target& t : targets_)
+    target_env_.push_back(std::make_shared<const std::vector<std::string>>(TargetEnv(t, options_)));
   fuzz_.clear();
   for (const Target& t : targets_) {
     if (cancelled_.load()) break;

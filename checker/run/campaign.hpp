@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -86,6 +87,13 @@ std::string ScheduleReplayCommand(const Target& t, const std::string& schedule);
 ProcessSpec MakeSpec(const Target& t, const CampaignOptions& o, const FuzzSetting& f,
                      std::uint64_t seed, const std::string& schedule = "",
                      const std::string& schedule_mode = "");
+// What of a run's environment is the same for every run of target t.
+std::vector<std::string> TargetEnv(const Target& t, const CampaignOptions& o);
+// MakeSpec with target t's TargetEnv, made once for all its runs, as the spec's shared_env.
+ProcessSpec MakeRunSpec(const Target& t, const CampaignOptions& o,
+                        std::shared_ptr<const std::vector<std::string>> target_env,
+                        const FuzzSetting& f, std::uint64_t seed, const std::string& schedule = "",
+                        const std::string& schedule_mode = "");
 
 // The settings target t runs with: each `pct:D` without K becomes `pct:D:K`, K the
 // steps of one `random` run with the campaign's first seed (1000 when that run
@@ -130,6 +138,17 @@ class Campaign {
   int jobs_used() const;
 
  private:
+  // A run a worker took and started.
+  struct Taken {
+    std::size_t ti = 0;   // its target
+    std::uint64_t i = 0;  // its index among the target's runs
+    const FuzzSetting* fuzz = nullptr;
+    std::unique_ptr<StartedRun> run;
+  };
+  // Takes the next run to do and starts it; nullopt when none is left or on Cancel.
+  std::optional<Taken> TakeAndStart();
+  // Judges a finished run and adds it to its target's report.
+  void Judge(const Taken& taken, ProcessResult& pr);
   void Worker();
   // After a run: starts one more worker if CampaignOptions::max_jobs allows and the
   // sampler says the cores sat idle.
@@ -140,6 +159,8 @@ class Campaign {
   std::vector<Target> targets_;
   std::vector<std::unique_ptr<TargetAggregator>> aggregators_;
   std::vector<std::vector<FuzzSetting>> fuzz_;  // per target, calibrated
+  std::vector<std::shared_ptr<const std::vector<std::string>>> target_env_;  // TargetEnv each
+  std::size_t label_target_ = SIZE_MAX;         // the target progress_.current names (under mu_)
   std::vector<std::atomic<bool>> target_done_;  // --until-fail reached
   std::vector<std::size_t> uncontrolled_;       // targets without racelab's scheduler
   std::string uncontrolled_error_;

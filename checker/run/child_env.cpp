@@ -73,11 +73,11 @@ std::vector<std::string> CurrentEnvironment() {
   return env;
 }
 
-std::vector<std::string> BuildChildEnv(const std::vector<std::string>& base, const RunParams& p,
-                                       bool tsan, const std::string& suppressions_file,
-                                       bool offline_symbols) {
+std::vector<std::string> BuildTargetEnv(const std::vector<std::string>& base, bool tsan,
+                                        const std::string& suppressions_file,
+                                        bool offline_symbols) {
   std::vector<std::string> env;
-  env.reserve(base.size() + 5);
+  env.reserve(base.size() + 7);
   std::string user_tsan;
   for (const std::string& kv : base) {
     if (StartsWith(kv, protocol::kEnvPrefix)) continue;  // the protocol is racelab's to set
@@ -87,8 +87,19 @@ std::vector<std::string> BuildChildEnv(const std::vector<std::string>& base, con
     }
     env.push_back(kv);
   }
-  const auto set = [&env](const char* name, const std::string& value) {
-    env.push_back(std::string(name) + "=" + value);
+  if (tsan) {
+    std::string defaults = RACELAB_TSAN_DEFAULTS;
+    if (!suppressions_file.empty())
+      defaults += (defaults.empty() ? "" : ":") + std::string("suppressions=") + suppressions_file;
+    if (offline_symbols) defaults += (defaults.empty() ? "" : ":") + std::string("symbolize=0");
+    env.push_back("TSAN_OPTIONS=" + MergeTsanOptions(user_tsan, RACELAB_TSAN_REQUIRED, defaults));
+  }
+  return env;
+}
+
+void AppendRunEnv(const RunParams& p, std::vector<std::string>* env) {
+  const auto set = [env](const char* name, const std::string& value) {
+    env->push_back(std::string(name) + "=" + value);
   };
   if (p.iterations != 0) set(protocol::kEnvIterations, std::to_string(p.iterations));
   if (p.threads != 0) set(protocol::kEnvThreads, std::to_string(p.threads));
@@ -99,13 +110,13 @@ std::vector<std::string> BuildChildEnv(const std::vector<std::string>& base, con
     set(protocol::kEnvScheduleMode,
         p.schedule_mode.empty() ? std::string(protocol::kScheduleModeExact) : p.schedule_mode);
   }
-  if (tsan) {
-    std::string defaults = RACELAB_TSAN_DEFAULTS;
-    if (!suppressions_file.empty())
-      defaults += (defaults.empty() ? "" : ":") + std::string("suppressions=") + suppressions_file;
-    if (offline_symbols) defaults += (defaults.empty() ? "" : ":") + std::string("symbolize=0");
-    env.push_back("TSAN_OPTIONS=" + MergeTsanOptions(user_tsan, RACELAB_TSAN_REQUIRED, defaults));
-  }
+}
+
+std::vector<std::string> BuildChildEnv(const std::vector<std::string>& base, const RunParams& p,
+                                       bool tsan, const std::string& suppressions_file,
+                                       bool offline_symbols) {
+  std::vector<std::string> env = BuildTargetEnv(base, tsan, suppressions_file, offline_symbols);
+  AppendRunEnv(p, &env);
   return env;
 }
 

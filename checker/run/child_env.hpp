@@ -24,6 +24,13 @@ struct RunParams {
 // for TSan builds: racelab's required options override the user's, its
 // defaults fill in only what the user left unset. `offline_symbols` adds the default
 // symbolize=0 (racelab symbolizes the reports itself).
+// BuildChildEnv in two parts: what is the same for every run of a target (all but the
+// protocol variables), then, appended to it, one run's protocol variables.
+std::vector<std::string> BuildTargetEnv(const std::vector<std::string>& base, bool tsan,
+                                        const std::string& suppressions_file,
+                                        bool offline_symbols = false);
+void AppendRunEnv(const RunParams& p, std::vector<std::string>* env);
+
 std::vector<std::string> BuildChildEnv(const std::vector<std::string>& base, const RunParams& p,
                                        bool tsan, const std::string& suppressions_file,
                                        bool offline_symbols = false);

@@ -12,6 +12,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -45,11 +46,16 @@ bool StartsWith(const std::string& s, std::string_view p) {
 // Servers are interchangeable for runs with the same argv and the same environment
 // outside the RACELAB_* settings a request carries.
 std::string ServerKey(const ProcessSpec& spec) {
+  std::size_t size = 1;
+  for (const std::string& a : spec.argv) size += a.size() + 1;
+  ForEachEnv(spec, [&size](const std::string& kv) { size += kv.size() + 1; });
   std::string key;
-  for (const std::string& a : spec.argv) key += a + '\0';
-  key += '\1';
-  for (const std::string& kv : spec.env)
-    if (!StartsWith(kv, protocol::kEnvPrefix)) key += kv + '\0';
+  key.reserve(size);
+  for (const std::string& a : spec.argv) key.append(a).push_back('\0');
+  key.push_back('\1');
+  ForEachEnv(spec, [&key](const std::string& kv) {
+    if (!StartsWith(kv, protocol::kEnvPrefix)) key.append(kv).push_back('\0');
+  });
   return key;
 }
 
@@ -180,7 +186,7 @@ bool ForkServerRunner::StartServer(const ProcessSpec& spec, Server* s, std::stri
   std::vector<std::string> env;
   std::string preload = preload_;
   bool bind_now = true;
-  for (const std::string& kv : spec.env) {
+  ForEachEnv(spec, [&](const std::string& kv) {
     if (StartsWith(kv, "LD_BIND_NOW=")) bind_now = false;
     if (StartsWith(kv, "LD_PRELOAD=")) {
       if (!preload.empty()) preload += ':';
@@ -188,7 +194,7 @@ bool ForkServerRunner::StartServer(const ProcessSpec& spec, Server* s, std::stri
     } else {
       env.push_back(kv);
     }
-  }
+  });
   env.push_back(std::string(fk::kEnvForkServer) + "=" + std::to_string(fk::kControlFd));
   if (bind_now) {
     env.push_back("LD_BIND_NOW=1");
@@ -251,83 +257,85 @@ void ForkServerRunner::StopServer(Server& s) {
   s.pid = -1;
 }
 
-ForkServerRunner::Outcome ForkServerRunner::RunOn(Server& s, const ProcessSpec& spec,
-                                                  ProcessResult* result, std::string* why) {
-  const auto start = Clock::now();
+// A run as Start leaves it for Wait.
+struct ForkServerRunner::ForkRun final : StartedRun {
+  ProcessSpec spec;
+  enum class Stage { kDone, kByExec, kSent } stage = Stage::kDone;
+  ProcessResult result;  // kDone: the result; kSent: filled in by AwaitRun
+  std::string key;
+  Server server;
+  Fd out_r, err_r;
+  Clock::time_point start;
+};
+
+ForkServerRunner::Outcome ForkServerRunner::SendRun(ForkRun& run, std::string* why) {
+  run.start = Clock::now();
   int out_pipe[2];
   int err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
-    *result = HarnessFailure(errno);
+    run.result = HarnessFailure(errno);
     return Outcome::kDone;
   }
-  Fd out_r(out_pipe[0]), out_w(out_pipe[1]);
+  run.out_r = Fd(out_pipe[0]);
+  Fd out_w(out_pipe[1]);
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
-    *result = HarnessFailure(errno);
+    run.result = HarnessFailure(errno);
     return Outcome::kDone;
   }
-  Fd err_r(err_pipe[0]), err_w(err_pipe[1]);
+  run.err_r = Fd(err_pipe[0]);
+  Fd err_w(err_pipe[1]);
 
   fk::Message request;
   request.type = fk::Type::kRun;
-  for (const std::string& kv : spec.env)
+  ForEachEnv(run.spec, [&request](const std::string& kv) {
     if (StartsWith(kv, protocol::kEnvPrefix)) request.settings.push_back(kv);
+  });
   const int fds[2] = {out_w.get(), err_w.get()};
-  if (int e = fk::Send(s.sock, request, fds, 2); e != 0) {
+  if (int e = fk::Send(run.server.sock, request, fds, 2); e != 0) {
     *why = std::string("the fork server is gone (") + std::strerror(e) + ")";
     return Outcome::kNotStarted;
   }
-  out_w.Close();
-  err_w.Close();
+  return Outcome::kBroken;  // not finished: AwaitRun finishes it
+}
 
-  fk::Message reply;
-  // The server sends the child's pid within kStartedWithinMs of the fork. On Ctrl-C before
-  // then, racelab still waits for it: the child has a group of its own, and the loop below
-  // kills it, as any run that is cancelled.
-  Ready answer = WaitSock(s.sock, cancel_fd_, start + kServerGrace);
-  if (answer == Ready::kCancel) answer = WaitSock(s.sock, -1, start + kServerGrace);
-  if (answer != Ready::kSock || fk::Receive(s.sock, &reply, nullptr) != 1 ||
-      (reply.type != fk::Type::kStarted && reply.type != fk::Type::kFailed)) {
-    if (cancelled_.load()) {
-      result->termination = Termination::kCancelled;
-      return Outcome::kBroken;
-    }
-    *why = "the fork server did not answer a run request";
-    return Outcome::kNotStarted;
-  }
-  if (reply.type == fk::Type::kFailed) {
-    *result = HarnessFailure(static_cast<int>(reply.a));
-    return Outcome::kDone;
-  }
-  const int pid = static_cast<int>(reply.a);
-  if (pid <= 0) {
-    *why = "the fork server reported no child";
-    return Outcome::kNotStarted;
-  }
-
-  if (started_hook_) started_hook_(s.pid, pid);
+ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* why) {
+  Server& s = run.server;
+  const ProcessSpec& spec = run.spec;
+  const auto start = run.start;
+  Fd& out_r = run.out_r;
+  Fd& err_r = run.err_r;
+  ProcessResult* result = &run.result;
   ProcessResult& r = *result;
   const auto deadline = start + spec.timeout;
-  bool exited = false, killed_by_us = false;
+  int pid = 0;  // known from kStarted, or from kExited for a run that ended sooner
+  bool exited = false, kill_sent = false;
   Clock::time_point drain_deadline{}, server_deadline = Clock::time_point::max();
   OutputPipes output(&out_r, &err_r, &r.out, &r.err, spec.output_cap);
   output.Pace(kOutputPace, start);
-  fk::Message status;
-  // The child is the server's unreaped child until racelab sends kReap: its pid and
-  // group cannot have been reused.
-  auto kill_group = [&](Termination how) {
-    if (exited || killed_by_us) return;
-    ::kill(pid, SIGKILL);
-    ::kill(-pid, SIGKILL);
-    killed_by_us = true;
-    r.termination = how;
-    server_deadline = Clock::now() + kServerGrace;
-  };
+  fk::Message msg, status;
+  // Only the server, the child's parent, signals the child and its group: it does so while
+  // the child is unreaped, so neither its pid nor its group id can have been reused.
   auto broken = [&](const char* what) {
-    ::kill(pid, SIGKILL);
-    ::kill(-pid, SIGKILL);
     *why = what;
     *result = HarnessFailure(EPROTO);
     return Outcome::kBroken;
+  };
+  auto kill_run = [&](Termination how) {
+    if (exited || kill_sent) return true;
+    kill_sent = true;
+    r.termination = how;
+    server_deadline = Clock::now() + kServerGrace;
+    msg.type = fk::Type::kKill;
+    return fk::Send(s.sock, msg) == 0;
+  };
+  // A server that failed mid-run has left its child to racelab: killed here (it is no
+  // longer the server's, and racelab, the subreaper, reaps it).
+  auto abandon = [&](const char* what) {
+    if (pid > 0) {
+      ::kill(pid, SIGKILL);
+      ::kill(-pid, SIGKILL);
+    }
+    return broken(what);
   };
 
   while (!exited || output.open()) {
@@ -343,11 +351,11 @@ ForkServerRunner::Outcome ForkServerRunner::RunOn(Server& s, const ProcessSpec& 
     if (!exited) pfds[n++] = {s.sock, POLLIN, 0};
     const int cancel_slot = n;
     pfds[n++] = {cancel_fd_, POLLIN, 0};
-    Clock::time_point until = exited ? drain_deadline : (killed_by_us ? server_deadline : deadline);
+    Clock::time_point until = exited ? drain_deadline : (kill_sent ? server_deadline : deadline);
     if (now >= until) {
       if (exited) break;  // something outside the group holds the pipes
-      if (killed_by_us) return broken("the fork server did not report a child racelab killed");
-      kill_group(Termination::kTimedOut);
+      if (kill_sent) return abandon("the fork server did not end a run racelab asked it to kill");
+      if (!kill_run(Termination::kTimedOut)) return abandon("the fork server is gone");
       continue;
     }
     const auto wake = std::min(until, resume);
@@ -355,116 +363,160 @@ ForkServerRunner::Outcome ForkServerRunner::RunOn(Server& s, const ProcessSpec& 
     const int ready = ::poll(pfds, static_cast<nfds_t>(n), static_cast<int>(ms));
     if (ready < 0) {
       if (errno == EINTR) continue;
-      return broken("poll failed");
+      return abandon("poll failed");
     }
-    if (pfds[cancel_slot].revents != 0 && !exited) kill_group(Termination::kCancelled);
-    if (output.ReadReady(pfds)) kill_group(Termination::kOutputOverflow);
-    if (sock_slot >= 0 && pfds[sock_slot].revents != 0) {
-      if (fk::Receive(s.sock, &status, nullptr) != 1 || status.type != fk::Type::kExited)
-        return broken("the fork server died or broke the protocol during a run");
+    if (pfds[cancel_slot].revents != 0 && !exited && !kill_run(Termination::kCancelled))
+      return abandon("the fork server is gone");
+    if (output.ReadReady(pfds) && !kill_run(Termination::kOutputOverflow))
+      return abandon("the fork server is gone");
+    if (sock_slot < 0 || pfds[sock_slot].revents == 0) continue;
+    if (fk::Receive(s.sock, &status, nullptr) != 1) {
+      if (pid != 0) return abandon("the fork server died or broke the protocol during a run");
+      if (cancelled_.load()) {
+        result->termination = Termination::kCancelled;
+        return Outcome::kBroken;
+      }
+      // Nothing of the run reached racelab: it is run again by exec.
+      *why = "the fork server did not answer a run request";
+      return Outcome::kNotStarted;
+    }
+    if (status.type == fk::Type::kFailed && pid == 0) {
+      *result = HarnessFailure(static_cast<int>(status.a));
+      return Outcome::kDone;
+    }
+    const bool first = pid == 0;
+    if (status.type == fk::Type::kStarted && first && status.a > 0) {
+      pid = static_cast<int>(status.a);
+    } else if (status.type == fk::Type::kExited && status.a > 0 && (first || status.a == pid)) {
+      pid = static_cast<int>(status.a);
       exited = true;
       drain_deadline = Clock::now() + kDrainGrace;
+    } else {
+      return abandon("the fork server broke the protocol during a run");
     }
+    if (first && started_hook_) started_hook_(s.pid, pid);
   }
-  // Still a zombie: its group can be killed safely once more before it is reaped.
-  ::kill(-pid, SIGKILL);
-  fk::Message reap;
-  reap.type = fk::Type::kReap;
-  fk::Message reaped;
-  if (fk::Send(s.sock, reap) != 0 ||
-      WaitSock(s.sock, cancel_fd_, Clock::now() + kServerGrace) != Ready::kSock ||
-      fk::Receive(s.sock, &reaped, nullptr) != 1 || reaped.type != fk::Type::kReaped) {
-    // The run itself is complete; the server is not usable any more.
-    *why = "the fork server did not reap a finished run";
-    r.cpu = std::chrono::microseconds(0);
-    if (!killed_by_us) {
-      r.termination = status.a == 0 ? Termination::kExited : Termination::kSignaled;
-      (status.a == 0 ? r.exit_code : r.signal) = static_cast<int>(status.b);
-    }
-    r.wall = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
-    return Outcome::kBroken;
-  }
-  if (reap_orphans_) ReapStrayChildren(/*force=*/killed_by_us);
+  if (reap_orphans_) ReapStrayChildren(/*force=*/kill_sent);
   r.wall = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
-  r.cpu = std::chrono::microseconds(reaped.a);
-  if (killed_by_us) return Outcome::kDone;
-  if (status.a == 0) {
-    r.termination = Termination::kExited;
-    r.exit_code = static_cast<int>(status.b);
-  } else {
+  r.cpu = std::chrono::microseconds(status.c);
+  if (kill_sent) return Outcome::kDone;
+  const int wait_status = static_cast<int>(status.b);
+  if (WIFSIGNALED(wait_status)) {
     r.termination = Termination::kSignaled;
-    r.signal = static_cast<int>(status.b);
+    r.signal = WTERMSIG(wait_status);
+  } else {
+    r.termination = Termination::kExited;
+    r.exit_code = WEXITSTATUS(wait_status);
   }
   return Outcome::kDone;
 }
 
 ProcessResult ForkServerRunner::Run(const ProcessSpec& spec) {
+  return Wait(Start(spec));
+}
+
+std::unique_ptr<StartedRun> ForkServerRunner::Start(ProcessSpec spec) {
+  auto run = std::make_unique<ForkRun>();
+  run->spec = std::move(spec);
   if (cancelled_.load()) {
-    ProcessResult r;
-    r.termination = Termination::kCancelled;
-    return r;
+    run->result.termination = Termination::kCancelled;
+    return run;
   }
-  const std::string& exe = spec.argv.at(0);
+  const std::string& exe = run->spec.argv.at(0);
   bool exec_only = launch_ == Launch::kExec;
   if (!exec_only) {
     std::lock_guard<std::mutex> lock(mu_);
     exec_only = exec_only_.count(exe) != 0;
   }
-  if (exec_only) {
-    Used(exe, "exec");
-    return exec_.Run(spec);
-  }
-  const std::string key = ServerKey(spec);
-  Server s;
+  run->stage = ForkRun::Stage::kByExec;
+  if (exec_only) return run;
+  run->key = ServerKey(run->spec);
+  Server& s = run->server;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = idle_.find(key); it != idle_.end()) {
+    if (auto it = idle_.find(run->key); it != idle_.end()) {
       s = it->second;
       idle_.erase(it);
     }
   }
   std::string why;
-  if (s.pid < 0 && !StartServer(spec, &s, &why)) {
+  if (s.pid < 0 && !StartServer(run->spec, &s, &why)) {
     if (cancelled_.load()) {
-      ProcessResult r;
-      r.termination = Termination::kCancelled;
-      return r;
+      run->stage = ForkRun::Stage::kDone;
+      run->result.termination = Termination::kCancelled;
+      return run;
     }
     Fallback(exe, "fork launch unavailable, runs started by exec: " + why);
-    Used(exe, "exec");
-    return exec_.Run(spec);
+    return run;
   }
-  ProcessResult result;
-  const Outcome o = RunOn(s, spec, &result, &why);
-  if (o == Outcome::kDone) {
-    Used(exe, "fork");
-    Server evicted;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      idle_.emplace(key, s);
-      // A campaign goes through its targets in order: the servers of earlier ones go.
-      if (idle_.size() > kMaxIdleServers)
-        for (auto it = idle_.begin(); it != idle_.end(); ++it)
-          if (it->first != key) {
-            evicted = it->second;
-            idle_.erase(it);
-            break;
-          }
-    }
-    if (evicted.pid > 0) StopServer(evicted);
-    return result;
+  switch (SendRun(*run, &why)) {
+    case Outcome::kDone:  // racelab could not make the pipes: the server is fine
+      run->stage = ForkRun::Stage::kDone;
+      Release(*run);
+      break;
+    case Outcome::kNotStarted: Abandon(*run, why); break;
+    case Outcome::kBroken: run->stage = ForkRun::Stage::kSent; break;
   }
-  StopServer(s);
+  return run;
+}
+
+void ForkServerRunner::Release(ForkRun& run) {
+  Server& s = run.server;
+  if (!s.fork_noted) Used(run.spec.argv[0], "fork");
+  s.fork_noted = true;
+  Server evicted;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto kept = idle_.emplace(std::move(run.key), s);
+    // A campaign goes through its targets in order: the servers of earlier ones go.
+    if (idle_.size() > kMaxIdleServers)
+      for (auto it = idle_.begin(); it != idle_.end(); ++it)
+        if (it->first != kept->first) {
+          evicted = it->second;
+          idle_.erase(it);
+          break;
+        }
+  }
+  s = Server{};
+  if (evicted.pid > 0) StopServer(evicted);
+}
+
+void ForkServerRunner::Abandon(ForkRun& run, const std::string& why) {
+  StopServer(run.server);
   if (reap_orphans_) ReapStrayChildren(/*force=*/true);
-  if (result.termination == Termination::kCancelled) return result;
-  Fallback(exe, "the fork server failed (" + why +
-                    "): a harness error, never the program's; later runs started by exec");
+  Fallback(run.spec.argv[0],
+           "the fork server failed (" + why +
+               "): a harness error, never the program's; later runs started by exec");
+}
+
+ProcessResult ForkServerRunner::Wait(std::unique_ptr<StartedRun> started) {
+  ForkRun& run = static_cast<ForkRun&>(*started);
+  const std::string& exe = run.spec.argv.at(0);
+  switch (run.stage) {
+    case ForkRun::Stage::kDone: return std::move(run.result);
+    case ForkRun::Stage::kByExec: Used(exe, "exec"); return exec_.Run(run.spec);
+    case ForkRun::Stage::kSent: break;
+  }
+  std::string why;
+  const Outcome o = AwaitRun(run, &why);
+  run.out_r.Close();
+  run.err_r.Close();
+  if (o == Outcome::kDone) {
+    Release(run);
+    return std::move(run.result);
+  }
+  if (run.result.termination == Termination::kCancelled) {
+    StopServer(run.server);
+    if (reap_orphans_) ReapStrayChildren(/*force=*/true);
+    return std::move(run.result);
+  }
+  Abandon(run, why);
   if (o == Outcome::kNotStarted) {
     Used(exe, "exec");
-    return exec_.Run(spec);
+    return exec_.Run(run.spec);
   }
   Used(exe, "fork");
-  return result;
+  return std::move(run.result);
 }
 
 }  // namespace racelab

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -47,13 +48,17 @@ class ForkServerRunner final : public ProcessRunner {
   // started is kSpawnFailed (a harness error), one it had not is run by exec, and every
   // later run of that executable too (UseFor says so).
   ProcessResult Run(const ProcessSpec& spec) override;
+  // Start sends the run's request to a server and returns while it runs; Wait collects it.
+  std::unique_ptr<StartedRun> Start(ProcessSpec spec) override;
+  ProcessResult Wait(std::unique_ptr<StartedRun> run) override;
   void CancelAll() override;
 
   LaunchUse UseFor(const std::string& executable) const;
   // The pids of the servers that wait for a request now (for tests).
   std::vector<int> IdleServerPids() const;
-  // Called with the server's and the child's pid once a run has started (for tests, to
-  // break a server at a known point). Not while a Run is in progress.
+  // Called with the server's and the child's pid once racelab learns the pid (kStarted, or
+  // kExited for a run that ended sooner; for tests, to break a server at a known point).
+  // Not while a Run is in progress.
   void SetStartedHook(std::function<void(int server, int child)> hook) {
     started_hook_ = std::move(hook);
   }
@@ -62,12 +67,24 @@ class ForkServerRunner final : public ProcessRunner {
   struct Server {
     int pid = -1;
     int sock = -1;
+    bool fork_noted = false;  // Used(..., "fork") called for a run of it
   };
+  // kDone: the run is over and the server fit for more; kNotStarted: the server failed
+  // before the run began; kBroken: it failed during the run.
   enum class Outcome { kDone, kNotStarted, kBroken };
+  struct ForkRun;
 
   bool StartServer(const ProcessSpec& spec, Server* s, std::string* why);
   void StopServer(Server& s);
-  Outcome RunOn(Server& s, const ProcessSpec& spec, ProcessResult* result, std::string* why);
+  // The run's pipes and request: kDone (it could not be sent: a harness failure in the
+  // result), kNotStarted, or kBroken for "sent, not finished".
+  Outcome SendRun(ForkRun& run, std::string* why);
+  // From the request sent to the run's end.
+  Outcome AwaitRun(ForkRun& run, std::string* why);
+  // The run's server back to the idle ones.
+  void Release(ForkRun& run);
+  // The run's server stopped for good, and its executable to exec from now on.
+  void Abandon(ForkRun& run, const std::string& why);
   void Fallback(const std::string& executable, const std::string& note);
   void Used(const std::string& executable, const char* how);
 

@@ -42,6 +42,15 @@ bool OutputPipes::ReadReady(const pollfd* pfds,
   char buf[1 << 16];
   for (int k = 0; k < 2; ++k) {
     if (slot_[k] < 0 || pfds[slot_[k]].revents == 0 || pipes_[k]->get() < 0) continue;
+    // POLLHUP: no writer was left at the poll, and none can come back. Without POLLIN the
+    // pipe is empty; with it, a read that does not fill buf takes all there is. Either way
+    // the pipe is at its end without another poll and read.
+    const short revents = pfds[slot_[k]].revents;
+    const bool hung_up = (revents & POLLHUP) != 0;
+    if (hung_up && (revents & POLLIN) == 0) {
+      pipes_[k]->Close();
+      continue;
+    }
     const ssize_t got = ::read(pipes_[k]->get(), buf, sizeof buf);
     if (got > 0) {
       const auto size = static_cast<std::size_t>(got);
@@ -55,6 +64,7 @@ bool OutputPipes::ReadReady(const pollfd* pfds,
         overflow = true;
         if (overflow_ == Overflow::kClose) pipes_[k]->Close();
       }
+      if (hung_up && size < sizeof buf) pipes_[k]->Close();
     } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
       pipes_[k]->Close();
     }

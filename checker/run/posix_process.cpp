@@ -3,6 +3,8 @@
 
 #include "run/output_pipes.hpp"
 #include "util/fd.hpp"
+#include "util/file_util.hpp"
+#include "util/number.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -16,13 +18,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <mutex>
 #include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -76,7 +79,7 @@ Registry& Owned() {
 // throughput on short runs (docs/benchmarks.md). So a scan runs at most every
 // kScanInterval unless forced (after a run that needed killing or left its pipes held
 // open, and when the runner goes away), one thread at a time; zombies stay bounded.
-constexpr auto kScanInterval = std::chrono::milliseconds(10);
+constexpr auto kScanInterval = std::chrono::milliseconds(50);
 
 void ReapOrphans(bool force) {
   static std::mutex scan_mu;
@@ -101,10 +104,16 @@ void ReapOrphans(bool force) {
       if (dir == nullptr) return;
       while (dirent* e = ::readdir(dir)) {
         if (e->d_name[0] == '.') continue;
-        std::ifstream in(std::string("/proc/self/task/") + e->d_name + "/children");
-        int pid = 0;
-        while (in >> pid)
-          if (reg.owned.count(pid) == 0) orphans.push_back(pid);
+        const Result<std::string> children =
+            ReadTextFile(std::string("/proc/self/task/") + e->d_name + "/children", 1 << 20);
+        if (!children) continue;
+        for (std::string_view rest = *children; !rest.empty();) {
+          const std::size_t space = std::min(rest.find(' '), rest.size());
+          const auto pid = ParseWholeNumber(rest.substr(0, space), 1, INT32_MAX);
+          rest.remove_prefix(std::min(space + 1, rest.size()));
+          if (pid && reg.owned.count(static_cast<int>(*pid)) == 0)
+            orphans.push_back(static_cast<int>(*pid));
+        }
       }
       ::closedir(dir);
     }
@@ -196,7 +205,11 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
   posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   static const SpawnAttr attr;
   std::vector<char*> argv = CStrings(spec.argv);
-  std::vector<char*> envp = CStrings(spec.env);
+  std::vector<char*> envp;
+  envp.reserve((spec.shared_env ? spec.shared_env->size() : 0) + spec.env.size() + 1);
+  ForEachEnv(spec,
+             [&envp](const std::string& kv) { envp.push_back(const_cast<char*>(kv.c_str())); });
+  envp.push_back(nullptr);
 
   pid_t pid = -1;
   int rc;

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/single_threaded.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -22,11 +23,12 @@ namespace fk = racelab::protocol::fork;
 namespace {
 
 fk::Message Make(fk::Type t, std::int64_t a = 0, std::int64_t b = 0,
-                 std::vector<std::string> settings = {}) {
+                 std::vector<std::string> settings = {}, std::int64_t c = 0) {
   fk::Message m;
   m.type = t;
   m.a = a;
   m.b = b;
+  m.c = c;
   m.settings = std::move(settings);
   return m;
 }
@@ -40,10 +42,10 @@ TEST(ForkServerProtocol, EveryMessageRoundTripsThroughItsEncoding) {
       Make(fk::Type::kRun),
       Make(fk::Type::kStarted, 4194303),
       Make(fk::Type::kFailed, 11),
-      Make(fk::Type::kExited, 0, 66),
-      Make(fk::Type::kExited, 1, 9),
-      Make(fk::Type::kReap),
-      Make(fk::Type::kReaped, -1, INT64_MIN),
+      Make(fk::Type::kKill),
+      Make(fk::Type::kExited, 4194303, 66 << 8, {}, 1234),
+      Make(fk::Type::kExited, 1, 9, {}, INT64_MIN),
+      Make(fk::Type::kExited, -1, INT64_MAX, {}, -1),
   };
   for (const fk::Message& m : all) {
     const auto back = fk::Decode(fk::Encode(m));
@@ -59,9 +61,10 @@ TEST(ForkServerProtocol, MalformedDatagramsAreRefused) {
   EXPECT_FALSE(fk::Decode(run.substr(0, run.size() - 1)));  // truncated
   EXPECT_FALSE(fk::Decode(run + "x"));                      // trailing bytes
   EXPECT_FALSE(fk::Decode(fk::Encode(Make(fk::Type::kStarted)).substr(0, 9)));
+  EXPECT_FALSE(fk::Decode(fk::Encode(Make(fk::Type::kExited)).substr(0, 17)));  // two fields
   EXPECT_FALSE(fk::Decode(fk::Encode(Make(fk::Type::kRun, 0, 0, {"NOEQUALS"}))));
   EXPECT_FALSE(fk::Decode(fk::Encode(Make(fk::Type::kRun, 0, 0, {"=value"}))));
-  EXPECT_FALSE(fk::Decode(fk::Encode(Make(fk::Type::kReap)) + std::string(16, '\0')));
+  EXPECT_FALSE(fk::Decode(fk::Encode(Make(fk::Type::kKill)) + std::string(24, '\0')));
 }
 
 TEST(ForkServerProtocol, DescriptorsTravelWithTheRunRequest) {
@@ -96,10 +99,12 @@ bool g_child_handler_ran = false;
 // A copy of this test process as a fork server, started as racelab starts one: with
 // LD_BIND_NOW=1 and kEnvBindNow unless users_bind_now (then LD_BIND_NOW=1 is the user's).
 // Each child it forks writes its RACELAB_* and LD_BIND_NOW environment, one entry a line,
-// to its stdout and exits. With a ForkCall, the server (started by _Fork, so that no fork
-// handler of this process, such as TSan's which starts a thread, runs in it) forks that way
-// and registers a pthread_atfork child handler; a child the handler ran in also writes
-// "child fork handler ran", and one of a multi-threaded server "server multi-threaded".
+// to its stdout and exits; one whose request sets RACELAB_TEST_HANG instead forks a
+// grandchild (in its group, holding its stdout), writes "hanging" and waits for a signal. With a
+// ForkCall, the server (started by _Fork, so that no fork handler of this process, such as TSan's
+// which starts a thread, runs in it) forks that way and registers a pthread_atfork child handler; a
+// child the handler ran in also writes "child fork handler ran", and one of a multi-threaded server
+// "server multi-threaded".
 pid_t StartServer(int* sock, bool users_bind_now = false,
                   std::optional<fk::ForkCall> call = std::nullopt) {
   int sv[2];
@@ -114,6 +119,12 @@ pid_t StartServer(int* sock, bool users_bind_now = false,
     if (call) ::pthread_atfork(nullptr, nullptr, [] { g_child_handler_ran = true; });
     const bool multi_threaded = __libc_single_threaded == 0;
     fk::ServeIfAsked(call.value_or(fk::ForkCall::kFork));
+    if (std::getenv("RACELAB_TEST_HANG") != nullptr) {
+      if (::fork() == 0)
+        for (;;) ::pause();
+      if (::write(1, "hanging\n", 8) != 8) ::_exit(1);
+      for (;;) ::pause();
+    }
     std::string out = g_child_handler_ran ? "child fork handler ran\n" : "";
     if (call && multi_threaded) out += "server multi-threaded\n";
     for (char** e = environ; *e != nullptr; ++e)
@@ -149,18 +160,20 @@ std::vector<std::string> RunOnce(int sock, std::vector<std::string> settings) {
   if (fk::Send(sock, Make(fk::Type::kRun, 0, 0, std::move(settings)), fds, 2) != 0)
     return {"not sent"};
   ::close(out[1]);
-  fk::Message started, exited, reaped;
-  if (fk::Receive(sock, &started, nullptr) != 1 || started.type != fk::Type::kStarted ||
-      started.a <= 0)
-    return {"not started"};
+  // kStarted comes only if the child outlives kStartedWithinMs; kExited always.
+  fk::Message first, exited;
+  if (fk::Receive(sock, &first, nullptr) != 1 || first.a <= 0 ||
+      (first.type != fk::Type::kStarted && first.type != fk::Type::kExited))
+    return {"neither started nor exited"};
   // Every copy of the pipe but the child's is closed by now: this ends when the child does.
   const std::string text = ReadAll(out[0]);
   ::close(out[0]);
-  if (fk::Receive(sock, &exited, nullptr) != 1 || !(exited == Make(fk::Type::kExited, 0, 0)))
+  if (first.type == fk::Type::kExited)
+    exited = first;
+  else if (fk::Receive(sock, &exited, nullptr) != 1)
+    return {"no exit after the start"};
+  if (exited.type != fk::Type::kExited || exited.a != first.a || exited.b != 0 || exited.c < 0)
     return {"did not exit 0"};
-  if (fk::Send(sock, Make(fk::Type::kReap)) != 0 || fk::Receive(sock, &reaped, nullptr) != 1 ||
-      reaped.type != fk::Type::kReaped || reaped.a < 0)
-    return {"not reaped"};
   std::vector<std::string> lines;
   for (std::size_t at = 0, nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1)
     lines.push_back(text.substr(at, nl - at));
@@ -220,6 +233,42 @@ TEST(ForkServerLoop, LdBindNowReachesTheChildOnlyIfItWasTheUsers) {
   }
 }
 
+// The server, the child's parent, kills a run on kKill: the child, with SIGKILL, and the
+// grandchild in its group (whose end closes the pipe). A kKill that arrives between runs,
+// as one that crossed its run's kExited does, kills nothing.
+TEST(ForkServerLoop, AKillEndsTheRunAndItsGroupAndAStaleKillIsIgnored) {
+  int sock = -1;
+  const pid_t server = StartServer(&sock);
+  ASSERT_GT(server, 0);
+  fk::Message hello;
+  ASSERT_EQ(fk::Receive(sock, &hello, nullptr), 1);
+  int out[2];
+  ASSERT_EQ(::pipe(out), 0);
+  const int fds[2] = {out[1], out[1]};
+  ASSERT_EQ(fk::Send(sock, Make(fk::Type::kRun, 0, 0, {"RACELAB_TEST_HANG=1"}), fds, 2), 0);
+  ::close(out[1]);
+  char line[8];
+  ASSERT_EQ(::read(out[0], line, sizeof line), 8);  // the child and its grandchild are up
+  EXPECT_EQ(std::string(line, 8), "hanging\n");
+  fk::Message started, exited;
+  ASSERT_EQ(fk::Receive(sock, &started, nullptr), 1);  // it hangs: kStarted comes
+  ASSERT_EQ(started.type, fk::Type::kStarted);
+  ASSERT_GT(started.a, 0);
+  ASSERT_EQ(fk::Send(sock, Make(fk::Type::kKill)), 0);
+  ASSERT_EQ(fk::Receive(sock, &exited, nullptr), 1);
+  EXPECT_EQ(exited.type, fk::Type::kExited);
+  EXPECT_EQ(exited.a, started.a);
+  const int status = static_cast<int>(exited.b);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
+  // End of file: the grandchild, which held the pipe too, is gone with the group.
+  EXPECT_EQ(ReadAll(out[0]), "");
+  ::close(out[0]);
+  ASSERT_EQ(fk::Send(sock, Make(fk::Type::kKill)), 0);  // stale: the run is over
+  EXPECT_EQ(RunOnce(sock, {"RACELAB_SEED=5"}), std::vector<std::string>{"RACELAB_SEED=5"});
+  ::close(sock);
+  EXPECT_EQ(ExitStatus(server), 0);
+}
+
 TEST(ForkServerLoop, AMalformedRunRequestEndsTheServerWithStatus3AndNoChild) {
   int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   ASSERT_GE(null, 0);
@@ -230,7 +279,8 @@ TEST(ForkServerLoop, AMalformedRunRequestEndsTheServerWithStatus3AndNoChild) {
       {fk::Encode(Make(fk::Type::kRun, 0, 0, {"RACELAB_SEED=1"})) + "x", 2},
       {fk::Encode(Make(fk::Type::kRun, 0, 0, {"RACELAB_SEED=1"})).substr(0, 8), 2},
       {fk::Encode(Make(fk::Type::kRun, 0, 0, {"RACELAB_SEED=1"})), 1},  // one pipe only
-      {fk::Encode(Make(fk::Type::kReap)), 2},
+      {fk::Encode(Make(fk::Type::kKill)), 2},                           // a kill with descriptors
+      {fk::Encode(Make(fk::Type::kExited, 1, 0)), 2},
   };
   for (const auto& [bytes, nfds] : bad) {
     int sock = -1;

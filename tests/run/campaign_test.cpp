@@ -98,6 +98,54 @@ TEST(Campaign, UntilFailStopsATargetAfterItsFirstFailure) {
   EXPECT_EQ(calls.load(), 6);
 }
 
+// Each Start with the seed it starts and how many runs the campaign had judged by then.
+class RecordingRunner : public ProcessRunner {
+ public:
+  ProcessResult Run(const ProcessSpec&) override { return Exited(0); }
+  std::unique_ptr<StartedRun> Start(ProcessSpec spec) override {
+    starts.emplace_back(std::stoull(EnvOf(spec, "RACELAB_SEED")), campaign->progress().done);
+    return ProcessRunner::Start(std::move(spec));
+  }
+  void CancelAll() override {}
+  const Campaign* campaign = nullptr;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> starts;
+};
+
+TEST(Campaign, StartsTheNextRunBeforeJudgingTheOneThatEnded) {
+  RecordingRunner runner;
+  Campaign c(runner, Options(3, 1), {PathTarget()});
+  runner.campaign = &c;
+  EXPECT_EQ(c.Run()[0].runs, 3u);
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>> expected = {
+      {100, 0}, {101, 0}, {102, 1}};
+  EXPECT_EQ(runner.starts, expected);
+}
+
+TEST(Campaign, UntilFailJudgesEachRunBeforeTheNextStarts) {
+  RecordingRunner runner;
+  CampaignOptions o = Options(3, 1);
+  o.until_fail = true;
+  Campaign c(runner, o, {PathTarget()});
+  runner.campaign = &c;
+  EXPECT_EQ(c.Run()[0].runs, 3u);
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>> expected = {
+      {100, 0}, {101, 1}, {102, 2}};
+  EXPECT_EQ(runner.starts, expected);
+}
+
+TEST(Campaign, ARunSpecIsTheSpecOfMakeSpecWithTheTargetsPartShared) {
+  const Target t = PathTarget();
+  const CampaignOptions o = Options(1, 1);
+  const FuzzSetting f{FuzzSetting::Mode::kSleep, 50};
+  const auto shared = std::make_shared<const std::vector<std::string>>(TargetEnv(t, o));
+  const ProcessSpec run = MakeRunSpec(t, o, shared, f, 104, "1.2", "guide");
+  const ProcessSpec whole = MakeSpec(t, o, f, 104, "1.2", "guide");
+  EXPECT_EQ(run.shared_env, shared);
+  EXPECT_EQ(FullEnv(run), whole.env);
+  EXPECT_EQ(whole.shared_env, nullptr);
+  EXPECT_EQ(run.argv, whole.argv);
+}
+
 TEST(Campaign, SpawnFailureIsRacelabsFaultNotTheProgramsFailure) {
   FakeProcessRunner fake([](const ProcessSpec&) {
     ProcessResult r;

@@ -49,6 +49,22 @@ TEST(ChildEnv, TsanBuildsGetRequiredOptionsOverTheUsersAndKeepTheRest) {
             1);
 }
 
+TEST(ChildEnv, TheTargetsPartThenTheRunsPartIsTheWholeEnvironment) {
+  RunParams p;
+  p.iterations = 7;
+  p.fuzz = FuzzSetting{FuzzSetting::Mode::kYield, 0};
+  p.seed = 3;
+  p.schedule = "1.2";
+  const std::vector<std::string> base = {"PATH=/bin", "RACELAB_SEED=9", "TSAN_OPTIONS=verbosity=1"};
+  for (const bool tsan : {false, true}) {
+    std::vector<std::string> parts = BuildTargetEnv(base, tsan, "/x/tsan.supp", true);
+    for (const std::string& kv : parts) EXPECT_NE(kv.rfind("RACELAB_", 0), 0u) << kv;
+    AppendRunEnv(p, &parts);
+    std::vector<std::string> whole = BuildChildEnv(base, p, tsan, "/x/tsan.supp", true);
+    EXPECT_EQ(parts, whole) << tsan;
+  }
+}
+
 TEST(MergeTsanOptions, DefaultsOnlyFillWhatTheUserLeftUnset) {
   EXPECT_EQ(MergeTsanOptions("exitcode=7 history_size=4", "color=never", "exitcode=66"),
             "exitcode=7:history_size=4:color=never");

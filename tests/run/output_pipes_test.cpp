@@ -49,6 +49,21 @@ TEST(OutputPipes, KeepsEachStreamApartAndClosesAtEndOfFile) {
   EXPECT_LT(err.r.get(), 0);
 }
 
+// A hang-up (no writer left) ends a pipe at the read that empties it, or at once if it is
+// empty: one poll, not a second one for the end of file.
+TEST(OutputPipes, AHangUpEndsEachPipeWithinOnePoll) {
+  Pipe out, err;
+  std::string o, e;
+  OutputPipes pipes(&out.r, &err.r, &o, &e, 100);
+  out.Write("last words\n");
+  out.w.Close();
+  err.w.Close();
+  EXPECT_FALSE(PollOnce(pipes));
+  EXPECT_FALSE(pipes.open());
+  EXPECT_EQ(o, "last words\n");
+  EXPECT_EQ(e, "");
+}
+
 TEST(OutputPipes, AnOverflowKeepsWhatFitsAndClosesThatPipe) {
   Pipe out, err;
   std::string o, e;

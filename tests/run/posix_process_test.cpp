@@ -59,6 +59,17 @@ TEST(PosixProcessRunner, PassesExactlyTheGivenEnvironment) {
   EXPECT_NE(r.out.find("RACELAB_SEED=(unset)\n"), std::string::npos) << r.out;
 }
 
+TEST(PosixProcessRunner, PassesTheSharedEnvironmentAndTheRunsOwn) {
+  PosixProcessRunner runner;
+  ProcessSpec s = Fixture("env");
+  s.env = {"RACELAB_ITERATIONS=3"};
+  s.shared_env = std::make_shared<const std::vector<std::string>>(
+      std::vector<std::string>{"PATH=/usr/bin:/bin", "RACELAB_SEED=5"});
+  ProcessResult r = runner.Run(s);
+  EXPECT_NE(r.out.find("RACELAB_ITERATIONS=3\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("RACELAB_SEED=5\n"), std::string::npos) << r.out;
+}
+
 TEST(PosixProcessRunner, ReportsCrashSignals) {
   PosixProcessRunner runner;
   ProcessResult segv = runner.Run(Fixture("segv"));

@@ -13,9 +13,11 @@ namespace racelab {
 
 // Reads NAME from a spec's explicit environment ("" when absent).
 inline std::string EnvOf(const ProcessSpec& spec, const std::string& name) {
-  for (const std::string& kv : spec.env)
-    if (kv.rfind(name + "=", 0) == 0) return kv.substr(name.size() + 1);
-  return "";
+  std::string value;
+  ForEachEnv(spec, [&](const std::string& kv) {
+    if (kv.rfind(name + "=", 0) == 0) value = kv.substr(name.size() + 1);
+  });
+  return value;
 }
 
 // A run that exited with `code`, having written `out` and `err`.
