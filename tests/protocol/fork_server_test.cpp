@@ -181,13 +181,20 @@ std::vector<std::string> RunOnce(int sock, std::vector<std::string> settings) {
   return lines;
 }
 
+// StartServer, and its greeting read: the server's pid, or -1 without a right greeting.
+pid_t StartGreetedServer(int* sock) {
+  const pid_t server = StartServer(sock);
+  fk::Message hello;
+  if (server <= 0 || fk::Receive(*sock, &hello, nullptr) != 1 ||
+      !(hello == Make(fk::Type::kHello, fk::kVersion)))
+    return -1;
+  return server;
+}
+
 TEST(ForkServerLoop, EachChildHasExactlyItsRequestsSettingsTheLastOfANameCounting) {
   int sock = -1;
-  const pid_t server = StartServer(&sock);
+  const pid_t server = StartGreetedServer(&sock);
   ASSERT_GT(server, 0);
-  fk::Message hello;
-  ASSERT_EQ(fk::Receive(sock, &hello, nullptr), 1);
-  EXPECT_EQ(hello, Make(fk::Type::kHello, fk::kVersion));
   EXPECT_EQ(RunOnce(sock, {"RACELAB_SEED=7", "RACELAB_FUZZ=none", "RACELAB_SEED=9"}),
             (std::vector<std::string>{"RACELAB_FUZZ=none", "RACELAB_SEED=9"}));
   // Nothing of the previous request is left for the next.
@@ -238,10 +245,8 @@ TEST(ForkServerLoop, LdBindNowReachesTheChildOnlyIfItWasTheUsers) {
 // as one that crossed its run's kExited does, kills nothing.
 TEST(ForkServerLoop, AKillEndsTheRunAndItsGroupAndAStaleKillIsIgnored) {
   int sock = -1;
-  const pid_t server = StartServer(&sock);
+  const pid_t server = StartGreetedServer(&sock);
   ASSERT_GT(server, 0);
-  fk::Message hello;
-  ASSERT_EQ(fk::Receive(sock, &hello, nullptr), 1);
   int out[2];
   ASSERT_EQ(::pipe(out), 0);
   const int fds[2] = {out[1], out[1]};

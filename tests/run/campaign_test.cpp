@@ -111,26 +111,27 @@ class RecordingRunner : public ProcessRunner {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> starts;
 };
 
-TEST(Campaign, StartsTheNextRunBeforeJudgingTheOneThatEnded) {
-  RecordingRunner runner;
-  Campaign c(runner, Options(3, 1), {PathTarget()});
-  runner.campaign = &c;
-  EXPECT_EQ(c.Run()[0].runs, 3u);
-  const std::vector<std::pair<std::uint64_t, std::uint64_t>> expected = {
-      {100, 0}, {101, 0}, {102, 1}};
-  EXPECT_EQ(runner.starts, expected);
-}
-
-TEST(Campaign, UntilFailJudgesEachRunBeforeTheNextStarts) {
+// Three runs on one worker: each start's seed and the runs judged by then.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> StartsOfThreeRuns(bool until_fail) {
   RecordingRunner runner;
   CampaignOptions o = Options(3, 1);
-  o.until_fail = true;
+  o.until_fail = until_fail;
   Campaign c(runner, o, {PathTarget()});
   runner.campaign = &c;
   EXPECT_EQ(c.Run()[0].runs, 3u);
+  return runner.starts;
+}
+
+TEST(Campaign, StartsTheNextRunBeforeJudgingTheOneThatEnded) {
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>> expected = {
+      {100, 0}, {101, 0}, {102, 1}};
+  EXPECT_EQ(StartsOfThreeRuns(false), expected);
+}
+
+TEST(Campaign, UntilFailJudgesEachRunBeforeTheNextStarts) {
   const std::vector<std::pair<std::uint64_t, std::uint64_t>> expected = {
       {100, 0}, {101, 1}, {102, 2}};
-  EXPECT_EQ(runner.starts, expected);
+  EXPECT_EQ(StartsOfThreeRuns(true), expected);
 }
 
 TEST(Campaign, ARunSpecIsTheSpecOfMakeSpecWithTheTargetsPartShared) {
