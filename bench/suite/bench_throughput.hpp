@@ -24,10 +24,10 @@ struct Workload {
   // The environment racelab gives each run; it also carries racelab's own PATH and HOME,
   // which the other tools need.
   std::vector<std::string> env;
-  // The basis of the limit: the CPU one run costs, its whole process tree (orphaned
-  // symbolizers included) without the tool's own, as measured during the comparison itself
-  // (the median over every repetition of the tools that count their runs exactly), so that
-  // the limit and the rates share the machine's conditions of the moment.
+  // The basis of the limit: the CPU one run started by exec costs, its whole process tree
+  // (orphaned symbolizers included), measured apart with no tool (ref_cpu_per_run). The
+  // peers' trees hold more than the run (GNU parallel's shell per job), and racelab's forked
+  // runs cost less.
   double cpu_per_run = 0;
   // The same measured apart, with no tool: `cores` runs at once in lockstep, and alone.
   std::uint64_t ref_count = 0;

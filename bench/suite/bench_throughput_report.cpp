@@ -142,14 +142,12 @@ BarChart ToolTable(const BenchContext& ctx, ThroughputMeasurements& m, Experimen
     wj["racelab_children_cpu_per_run_s"] = children / static_cast<double>(runs);
     data[label] = wj;
     table.notes.push_back(fmt::format(
-        "{}: one run started by exec costs {} of CPU (its whole process tree without the tool: "
-        "the median over the repetitions of xargs, parallel and the shell loop, or the runs "
-        "measured apart without them), so {} cores allow {:.1f} runs/s; racelab's fork launch "
-        "makes a run cheaper, and can pass that limit. Measured apart with no tool: {} per run "
-        "with {} at once in lockstep, {} alone ({} wall; {} runs each). racelab's own CPU: {} "
-        "per run.",
-        label, FormatSeconds(w.cpu_per_run), ctx.cores, limit, FormatSeconds(w.ref_cpu_per_run),
-        ctx.cores, FormatSeconds(w.ref_alone_cpu_per_run), FormatSeconds(w.ref_alone_wall_per_run),
+        "{}: one run started by exec costs {} of CPU (its whole process tree, measured apart "
+        "with no tool, {} at once in lockstep), so {} cores allow {:.1f} runs/s; racelab's fork "
+        "launch makes a run cheaper, and can pass that limit. Alone, a run costs {} ({} wall; "
+        "{} runs each). racelab's own CPU: {} per run.",
+        label, FormatSeconds(w.cpu_per_run), ctx.cores, ctx.cores, limit,
+        FormatSeconds(w.ref_alone_cpu_per_run), FormatSeconds(w.ref_alone_wall_per_run),
         w.ref_count, FormatSeconds(self / static_cast<double>(runs))));
     if (best_other > 0)
       r.findings.push_back(fmt::format(
@@ -357,8 +355,9 @@ ExperimentResult PresentThroughput(const BenchContext& ctx,
       "How fast does racelab run a program many times, against the usual tools running the same "
       "binary the same number of times with {} at once and output discarded (racelab reads and "
       "classifies all of it)? The {}-core limit is {} divided by the CPU seconds one run started "
-      "by exec costs (its whole process tree, orphaned symbolizers included, under the peers "
-      "with that many runs at once); racelab's fork launch makes a run cheaper and can pass it.",
+      "by exec costs (its whole process tree, orphaned symbolizers included, measured with that "
+      "many runs at once and no tool); racelab's fork launch makes a run cheaper and can pass "
+      "it.",
       ctx.cores, ctx.cores, ctx.cores);
   r.settings = {{"reps", m.reps},
                 {"runs", {{"p1s1/plain", m.work[0].runs}, {"p1s2/tsan", m.work[1].runs}}},
