@@ -345,21 +345,26 @@ RACELAB_SERVER_CODE void ApplySettings(char* const* settings, std::size_t n) {
 
 }  // namespace
 
-std::string Encode(const Message& m) {
+std::string EncodeRun(const std::vector<std::string_view>& settings) {
+  std::size_t size = 5;
+  for (const std::string_view s : settings) size += 4 + s.size();
   std::string out;
+  out.reserve(size);
+  out.push_back(static_cast<char>(Type::kRun));
+  PutU32(out, static_cast<std::uint32_t>(settings.size()));
+  for (const std::string_view s : settings) {
+    PutU32(out, static_cast<std::uint32_t>(s.size()));
+    out += s;
+  }
+  return out;
+}
+
+std::string Encode(const Message& m) {
   if (m.type != Type::kRun) {
     char fixed[kFixedSize];
     return std::string(fixed, EncodeFixed(m.type, m.a, m.b, m.c, fixed));
   }
-  out.push_back(static_cast<char>(m.type));
-  {
-    PutU32(out, static_cast<std::uint32_t>(m.settings.size()));
-    for (const std::string& s : m.settings) {
-      PutU32(out, static_cast<std::uint32_t>(s.size()));
-      out += s;
-    }
-  }
-  return out;
+  return EncodeRun(std::vector<std::string_view>(m.settings.begin(), m.settings.end()));
 }
 
 std::optional<Message> Decode(std::string_view bytes) {

@@ -69,6 +69,9 @@ struct Message {
 // The datagram of a message, and back; Decode is nullopt for anything malformed
 // (unknown type, truncated, trailing bytes, a kRun setting without '=').
 std::string Encode(const Message& m);
+// The datagram of a kRun message with these settings (what Encode makes of it, without a
+// Message's copies of the strings).
+std::string EncodeRun(const std::vector<std::string_view>& settings);
 std::optional<Message> Decode(std::string_view bytes);
 
 // Sends one message with up to two descriptors (SCM_RIGHTS). Returns 0 or an errno.

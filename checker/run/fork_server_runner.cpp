@@ -268,34 +268,34 @@ struct ForkServerRunner::ForkRun final : StartedRun {
   Clock::time_point start;
 };
 
-ForkServerRunner::Outcome ForkServerRunner::SendRun(ForkRun& run, std::string* why) {
+ForkServerRunner::Sent ForkServerRunner::SendRun(ForkRun& run, std::string* why) {
   run.start = Clock::now();
   int out_pipe[2];
   int err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
     run.result = HarnessFailure(errno);
-    return Outcome::kDone;
+    return Sent::kNoPipes;
   }
   run.out_r = Fd(out_pipe[0]);
   Fd out_w(out_pipe[1]);
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
     run.result = HarnessFailure(errno);
-    return Outcome::kDone;
+    return Sent::kNoPipes;
   }
   run.err_r = Fd(err_pipe[0]);
   Fd err_w(err_pipe[1]);
 
-  fk::Message request;
-  request.type = fk::Type::kRun;
-  ForEachEnv(run.spec, [&request](const std::string& kv) {
-    if (StartsWith(kv, protocol::kEnvPrefix)) request.settings.push_back(kv);
+  std::vector<std::string_view> settings;
+  settings.reserve(run.spec.env.size());
+  ForEachEnv(run.spec, [&settings](const std::string& kv) {
+    if (StartsWith(kv, protocol::kEnvPrefix)) settings.emplace_back(kv);
   });
   const int fds[2] = {out_w.get(), err_w.get()};
-  if (int e = fk::Send(run.server.sock, request, fds, 2); e != 0) {
+  if (int e = fk::SendDatagram(run.server.sock, fk::EncodeRun(settings), fds, 2); e != 0) {
     *why = std::string("the fork server is gone (") + std::strerror(e) + ")";
-    return Outcome::kNotStarted;
+    return Sent::kServerGone;
   }
-  return Outcome::kBroken;  // not finished: AwaitRun finishes it
+  return Sent::kSent;
 }
 
 ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* why) {
@@ -450,12 +450,12 @@ std::unique_ptr<StartedRun> ForkServerRunner::Start(ProcessSpec spec) {
     return run;
   }
   switch (SendRun(*run, &why)) {
-    case Outcome::kDone:  // racelab could not make the pipes: the server is fine
+    case Sent::kNoPipes:
       run->stage = ForkRun::Stage::kDone;
       Release(*run);
       break;
-    case Outcome::kNotStarted: Abandon(*run, why); break;
-    case Outcome::kBroken: run->stage = ForkRun::Stage::kSent; break;
+    case Sent::kServerGone: Abandon(*run, why); break;  // the run goes to exec
+    case Sent::kSent: run->stage = ForkRun::Stage::kSent; break;
   }
   return run;
 }

@@ -76,9 +76,10 @@ class ForkServerRunner final : public ProcessRunner {
 
   bool StartServer(const ProcessSpec& spec, Server* s, std::string* why);
   void StopServer(Server& s);
-  // The run's pipes and request: kDone (it could not be sent: a harness failure in the
-  // result), kNotStarted, or kBroken for "sent, not finished".
-  Outcome SendRun(ForkRun& run, std::string* why);
+  // The run's pipes and request. kNoPipes: a harness failure in the run's result, the
+  // server fit for more; kServerGone: the request could not be sent.
+  enum class Sent { kSent, kNoPipes, kServerGone };
+  Sent SendRun(ForkRun& run, std::string* why);
   // From the request sent to the run's end.
   Outcome AwaitRun(ForkRun& run, std::string* why);
   // The run's server back to the idle ones.
