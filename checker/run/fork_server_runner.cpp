@@ -349,8 +349,9 @@ ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* 
       resume = output.WatchPaced(pfds, &n, now);
     const int sock_slot = exited ? -1 : n;
     if (!exited) pfds[n++] = {s.sock, POLLIN, 0};
-    const int cancel_slot = n;
-    pfds[n++] = {cancel_fd_, POLLIN, 0};
+    // Ctrl-C is watched until it has been acted on (the eventfd stays readable after).
+    const int cancel_slot = exited || kill_sent ? -1 : n;
+    if (cancel_slot >= 0) pfds[n++] = {cancel_fd_, POLLIN, 0};
     Clock::time_point until = exited ? drain_deadline : (kill_sent ? server_deadline : deadline);
     if (now >= until) {
       if (exited) break;  // something outside the group holds the pipes
@@ -365,7 +366,7 @@ ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* 
       if (errno == EINTR) continue;
       return abandon("poll failed");
     }
-    if (pfds[cancel_slot].revents != 0 && !exited && !kill_run(Termination::kCancelled))
+    if (cancel_slot >= 0 && pfds[cancel_slot].revents != 0 && !kill_run(Termination::kCancelled))
       return abandon("the fork server is gone");
     if (output.ReadReady(pfds) && !kill_run(Termination::kOutputOverflow))
       return abandon("the fork server is gone");
@@ -391,6 +392,8 @@ ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* 
       pid = static_cast<int>(status.a);
       exited = true;
       drain_deadline = Clock::now() + kDrainGrace;
+      // A cancelled run is not counted: its output is not waited for.
+      if (kill_sent && r.termination == Termination::kCancelled) drain_deadline = Clock::now();
     } else {
       return abandon("the fork server broke the protocol during a run");
     }

@@ -5,9 +5,11 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <tuple>
 
 #include "judge/classify.hpp"
@@ -135,6 +137,25 @@ TEST(ForkServerFailure, AServerKilledDuringARunIsAHarnessErrorNeverTheProgramsCl
   EXPECT_NE(use.note.find("harness error"), std::string::npos) << use.note;
   // Nothing of the run survives: its child was killed with its group and reaped.
   EXPECT_NE(::kill(child, 0), 0);
+}
+
+// Ctrl-C during a run: racelab asks the server to kill it (K), and the server, its parent,
+// kills and reaps it. The run is cancelled, not the server's fault.
+TEST(ForkServerCancel, CancelAllKillsARunningChildThroughItsServer) {
+  ForkServerRunner runner(Launch::kFork, Preload());
+  std::atomic<int> child{-1};
+  runner.SetStartedHook([&](int, int pid) { child.store(pid); });
+  ProcessResult result;
+  std::thread run([&] { result = runner.Run(FixtureSpec("hang")); });
+  // kStarted comes once the child has run for kStartedWithinMs: it is running.
+  while (child.load() < 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  runner.CancelAll();
+  run.join();
+  EXPECT_EQ(result.termination, Termination::kCancelled);
+  EXPECT_NE(::kill(child.load(), 0), 0) << "the child is gone, reaped by its server";
+  const LaunchUse use = runner.UseFor(FIXTURE_PROGRAM);
+  EXPECT_EQ(use.launch, "fork");
+  EXPECT_EQ(use.note, "");
 }
 
 }  // namespace
