@@ -299,34 +299,25 @@ ForkServerRunner::Sent ForkServerRunner::SendRun(ForkRun& run, std::string* why)
 }
 
 ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* why) {
-  Server& s = run.server;
-  const ProcessSpec& spec = run.spec;
-  const auto start = run.start;
-  Fd& out_r = run.out_r;
-  Fd& err_r = run.err_r;
-  ProcessResult* result = &run.result;
-  ProcessResult& r = *result;
-  const auto deadline = start + spec.timeout;
+  const Server& s = run.server;
+  ProcessResult& r = run.result;
+  const auto deadline = run.start + run.spec.timeout;
   int pid = 0;  // known from kStarted, or from kExited for a run that ended sooner
   bool exited = false, kill_sent = false;
   Clock::time_point drain_deadline{}, server_deadline = Clock::time_point::max();
-  OutputPipes output(&out_r, &err_r, &r.out, &r.err, spec.output_cap);
-  output.Pace(kOutputPace, start);
-  fk::Message msg, status;
+  OutputPipes output(&run.out_r, &run.err_r, &r.out, &r.err, run.spec.output_cap);
+  output.Pace(kOutputPace, run.start);
+  fk::Message status;
   // Only the server, the child's parent, signals the child and its group: it does so while
   // the child is unreaped, so neither its pid nor its group id can have been reused.
-  auto broken = [&](const char* what) {
-    *why = what;
-    *result = HarnessFailure(EPROTO);
-    return Outcome::kBroken;
-  };
   auto kill_run = [&](Termination how) {
     if (exited || kill_sent) return true;
     kill_sent = true;
     r.termination = how;
     server_deadline = Clock::now() + kServerGrace;
-    msg.type = fk::Type::kKill;
-    return fk::Send(s.sock, msg) == 0;
+    fk::Message kill;
+    kill.type = fk::Type::kKill;
+    return fk::Send(s.sock, kill) == 0;
   };
   // A server that failed mid-run has left its child to racelab: killed here (it is no
   // longer the server's, and racelab, the subreaper, reaps it).
@@ -335,18 +326,16 @@ ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* 
       ::kill(pid, SIGKILL);
       ::kill(-pid, SIGKILL);
     }
-    return broken(what);
+    *why = what;
+    r = HarnessFailure(EPROTO);
+    return Outcome::kBroken;
   };
 
   while (!exited || output.open()) {
     pollfd pfds[4];
     int n = 0;
     const auto now = Clock::now();
-    auto resume = Clock::time_point::max();  // pipes resting while the run lives: when to look
-    if (exited)
-      output.Watch(pfds, &n);
-    else
-      resume = output.WatchPaced(pfds, &n, now);
+    const auto resume = output.WatchPaced(pfds, &n, now);  // when resting pipes are due
     const int sock_slot = exited ? -1 : n;
     if (!exited) pfds[n++] = {s.sock, POLLIN, 0};
     // Ctrl-C is watched until it has been acted on (the eventfd stays readable after).
@@ -374,7 +363,7 @@ ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* 
     if (fk::Receive(s.sock, &status, nullptr) != 1) {
       if (pid != 0) return abandon("the fork server died or broke the protocol during a run");
       if (cancelled_.load()) {
-        result->termination = Termination::kCancelled;
+        r.termination = Termination::kCancelled;
         return Outcome::kBroken;
       }
       // Nothing of the run reached racelab: it is run again by exec.
@@ -382,7 +371,7 @@ ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* 
       return Outcome::kNotStarted;
     }
     if (status.type == fk::Type::kFailed && pid == 0) {
-      *result = HarnessFailure(static_cast<int>(status.a));
+      r = HarnessFailure(static_cast<int>(status.a));
       return Outcome::kDone;
     }
     const bool first = pid == 0;
@@ -392,6 +381,7 @@ ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* 
       pid = static_cast<int>(status.a);
       exited = true;
       drain_deadline = Clock::now() + kDrainGrace;
+      output.Pace(Clock::duration::zero(), drain_deadline);  // drained at once from here
       // A cancelled run is not counted: its output is not waited for.
       if (kill_sent && r.termination == Termination::kCancelled) drain_deadline = Clock::now();
     } else {
@@ -400,7 +390,7 @@ ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* 
     if (first && started_hook_) started_hook_(s.pid, pid);
   }
   if (reap_orphans_) ReapStrayChildren(/*force=*/kill_sent);
-  r.wall = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+  r.wall = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - run.start);
   r.cpu = std::chrono::microseconds(status.c);
   if (kill_sent) return Outcome::kDone;
   const int wait_status = static_cast<int>(status.b);

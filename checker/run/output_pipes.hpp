@@ -8,7 +8,7 @@
 // holds 64 KiB, so its writer does not block while racelab rests; after a read that brought
 // less than kLargeRead bytes, the pipes are left alone for the pace. A read that brought
 // kLargeRead or more ends the rest at once, so a fast writer is never held up for long; once
-// the run has exited, the caller watches the pipes unpaced until end of file.
+// the run has exited, the caller turns pacing off and reads the pipes to the end of file.
 #pragma once
 
 #include <poll.h>
@@ -46,7 +46,8 @@ class OutputPipes {
   bool open() const { return pipes_[0]->get() >= 0 || pipes_[1]->get() >= 0; }
 
   // Turns paced reading on: the pipes rest until now + pace (a short run's output waits in
-  // the pipes until it exits), and again for `pace` after every small read.
+  // the pipes until it exits), and again for `pace` after every small read. A zero pace
+  // turns it off (once the run has exited, its pipes are read to the end at once).
   void Pace(Clock::duration pace, Clock::time_point now);
 
   // Puts each open pipe into pfds from index *n on, and advances *n.

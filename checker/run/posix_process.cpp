@@ -270,6 +270,7 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
     disown();
     exited = true;
     drain_deadline = Clock::now() + kDrainGrace;
+    output.Pace(Clock::duration::zero(), drain_deadline);  // drained at once from here
     // Members of the run's group that outlived it (killed above, now racelab's orphans, e.g.
     // a TSan run's llvm-symbolizer) are reaped at once; kill(-pid, 0) finds them cheaply.
     if (reap_orphans_) ReapOrphans(/*force=*/killed_by_us || ::kill(-pid, 0) == 0);
@@ -279,11 +280,7 @@ ProcessResult PosixProcessRunner::Run(const ProcessSpec& spec) {
     pollfd pfds[4];
     int n = 0;
     const auto now = Clock::now();
-    auto resume = Clock::time_point::max();  // pipes resting while the run lives: when to look
-    if (exited)
-      output.Watch(pfds, &n);
-    else
-      resume = output.WatchPaced(pfds, &n, now);
+    const auto resume = output.WatchPaced(pfds, &n, now);  // when resting pipes are due
     const int pid_slot = exited ? -1 : n;
     if (!exited) pfds[n++] = {pidfd.get(), POLLIN, 0};
     const int cancel_slot = n;
