@@ -31,19 +31,23 @@ void PutU32(std::string& out, std::uint32_t v) {
 // would dirty pages the next fork must copy and every child would fault on.
 #define RACELAB_SERVER_CODE __attribute__((no_sanitize("thread")))
 
-// Every message but kRun: the type byte, then a, b and c unless it is kKill.
-constexpr std::size_t kFixedSize = 25;
+// Every message but kRun: the type byte, then its six fields.
+constexpr int kFields = 6;
+constexpr std::size_t kFixedSize = 1 + 8 * kFields;
 
-RACELAB_SERVER_CODE std::size_t EncodeFixed(Type type, std::int64_t a, std::int64_t b,
-                                            std::int64_t c, char* out) {
-  out[0] = static_cast<char>(type);
-  if (type == Type::kKill) return 1;
-  const std::uint64_t fields[3] = {static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(b),
-                                   static_cast<std::uint64_t>(c)};
-  for (int f = 0; f < 3; ++f)
+// The fields of every message but kRun, in their order on the wire.
+struct Fixed {
+  Type type = Type::kHello;
+  std::int64_t seq = 0, a = 0, b = 0, c = 0, d = 0, e = 0;
+};
+
+RACELAB_SERVER_CODE void EncodeFixed(const Fixed& m, char* out) {
+  out[0] = static_cast<char>(m.type);
+  const std::int64_t fields[kFields] = {m.seq, m.a, m.b, m.c, m.d, m.e};
+  for (int f = 0; f < kFields; ++f)
     for (int i = 0; i < 8; ++i)
-      out[1 + 8 * f + i] = static_cast<char>((fields[f] >> (8 * i)) & 0xff);
-  return kFixedSize;
+      out[1 + 8 * f + i] =
+          static_cast<char>((static_cast<std::uint64_t>(fields[f]) >> (8 * i)) & 0xff);
 }
 
 RACELAB_SERVER_CODE bool KnownType(std::uint8_t t) {
@@ -99,22 +103,35 @@ RACELAB_SERVER_CODE std::int64_t CpuMicros(const rusage& u) {
          u.ru_utime.tv_usec + u.ru_stime.tv_usec;
 }
 
+// A request the server holds until the running child ends.
+struct Waiting {
+  std::int64_t seq = 0;
+  std::size_t size = 0;  // of its datagram
+  int fds[2] = {-1, -1};
+  bool dropped = false;  // killed before it began
+};
+
 // What the server keeps between runs, static so that a run allocates nothing: the
-// request's datagram, its settings as NUL-terminated strings, and the environment a child
-// gets. Pages of it that are never touched cost neither the fork nor the child.
+// datagram just received, the requests waiting (a ring), the settings of the run being
+// forked as NUL-terminated strings, and the environment a child gets. Pages of it that are
+// never touched cost neither the fork nor the child.
 struct ServerState {
   char datagram[kMaxMessage];
+  char waiting_datagram[kMaxAhead][kMaxMessage];
+  Waiting waiting[kMaxAhead];
+  std::size_t first = 0;      // the oldest waiting request's slot
+  std::size_t count = 0;      // requests waiting
+  std::int64_t received = 0;  // requests received: the last one's seq
   char strings[kMaxMessage];
   char* settings[kMaxMessage / 6];  // a setting takes at least 6 bytes: length and "a="
   char* environment[8192 + kMaxMessage / 6 + 1];
 };
 ServerState g_server;
 
-RACELAB_SERVER_CODE bool SendFixed(int sock, Type type, std::int64_t a, std::int64_t b = 0,
-                                   std::int64_t c = 0) {
+RACELAB_SERVER_CODE bool SendFixed(int sock, const Fixed& m) {
   char bytes[kFixedSize];
-  const std::size_t n = EncodeFixed(type, a, b, c, bytes);
-  while (::send(sock, bytes, n, MSG_NOSIGNAL) < 0)
+  EncodeFixed(m, bytes);
+  while (::send(sock, bytes, kFixedSize, MSG_NOSIGNAL) < 0)
     if (errno != EINTR) return false;
   return true;
 }
@@ -168,17 +185,14 @@ RACELAB_SERVER_CODE std::int64_t GetI64(const char* p) {
 }
 
 // The one reading of every message but kRun, used by Decode and by the server's loop:
-// a known type, then a, b and c (kKill: nothing), then the end of the datagram.
-RACELAB_SERVER_CODE bool DecodeFixed(const char* p, std::size_t size, Type* type, std::int64_t* a,
-                                     std::int64_t* b, std::int64_t* c) {
-  if (size == 0 || !KnownType(static_cast<std::uint8_t>(p[0]))) return false;
-  *type = static_cast<Type>(p[0]);
-  if (*type == Type::kRun) return false;
-  if (*type == Type::kKill) return size == 1;
-  if (size != kFixedSize) return false;
-  *a = GetI64(p + 1);
-  *b = GetI64(p + 9);
-  *c = GetI64(p + 17);
+// a known type, then its six fields, then the end of the datagram.
+RACELAB_SERVER_CODE bool DecodeFixed(const char* p, std::size_t size, Fixed* m) {
+  if (size != kFixedSize || !KnownType(static_cast<std::uint8_t>(p[0])) ||
+      static_cast<Type>(p[0]) == Type::kRun)
+    return false;
+  m->type = static_cast<Type>(p[0]);
+  std::int64_t* fields[kFields] = {&m->seq, &m->a, &m->b, &m->c, &m->d, &m->e};
+  for (int f = 0; f < kFields; ++f) *fields[f] = GetI64(p + 1 + 8 * f);
   return true;
 }
 
@@ -221,43 +235,59 @@ struct KeepSetting {
   }
 };
 
-// A kKill: the type byte alone, without descriptors.
-RACELAB_SERVER_CODE bool IsKill(ssize_t got, int nfds, bool cut) {
-  return got == 1 && nfds == 0 && !cut && g_server.datagram[0] == static_cast<char>(Type::kKill);
-}
-
-// A kRun request, its settings left in g_server. Returns 1 with the run's stdout and
-// stderr in fds, 0 at end of file, -1 for anything else (every descriptor that came with
-// it closed). A kKill before it is one that crossed the previous run's kExited: skipped.
-RACELAB_SERVER_CODE int ReceiveRun(int sock, int fds[2], std::size_t* count) {
-  int nfds = 0;
-  bool cut = false;
-  ssize_t got;
-  do {
-    got = ReceiveRaw(sock, g_server.datagram, sizeof g_server.datagram, fds, 2, &nfds, &cut);
-  } while (IsKill(got, nfds, cut));
-  if (got < 0) return -1;
-  if (got == 0 && nfds == 0) return 0;
-  KeepSetting keep;
-  if (cut || nfds != 2 || !WalkRun(g_server.datagram, static_cast<std::size_t>(got), keep)) {
-    for (int i = 0; i < nfds && i < 2; ++i) ::close(fds[i]);
-    return -1;
+// WalkRun's visitor that only checks.
+struct CheckSetting {
+  std::size_t count = 0;
+  RACELAB_SERVER_CODE bool operator()(const char*, std::uint32_t) {
+    return ++count <= sizeof g_server.settings / sizeof g_server.settings[0];
   }
-  *count = keep.count;
-  return 1;
+};
+
+RACELAB_SERVER_CODE void CloseWaiting(const Waiting& w) {
+  ::close(w.fds[0]);
+  ::close(w.fds[1]);
 }
 
-// What racelab sent while a child runs.
-enum class During { kKill, kEnd, kBad };
-RACELAB_SERVER_CODE During ReceiveDuringRun(int sock) {
+// What a message from racelab was.
+enum class Got { kMessage, kEnd, kBad };
+
+// Reads one message from racelab. A kRun joins the waiting requests (more than kMaxAhead of
+// them is a fault); a kKill kills the running child (`running`, whose run is `seq`) and its
+// group if it names that run, marks a waiting request dropped if it names one, and is
+// ignored otherwise. Anything else, or a datagram the protocol does not allow, is kBad (every
+// descriptor that came with it closed).
+RACELAB_SERVER_CODE Got ReceiveOne(int sock, std::int64_t seq, pid_t running) {
   int fds[2];
   int nfds = 0;
   bool cut = false;
   const ssize_t got =
       ReceiveRaw(sock, g_server.datagram, sizeof g_server.datagram, fds, 2, &nfds, &cut);
-  for (int i = 0; i < nfds && i < 2; ++i) ::close(fds[i]);
-  if (got == 0 && nfds == 0) return During::kEnd;
-  return IsKill(got, nfds, cut) ? During::kKill : During::kBad;
+  if (got == 0 && nfds == 0) return Got::kEnd;
+  const std::size_t size = got > 0 ? static_cast<std::size_t>(got) : 0;
+  Fixed kill;
+  if (got > 0 && !cut && nfds == 0 && DecodeFixed(g_server.datagram, size, &kill) &&
+      kill.type == Type::kKill) {
+    if (running > 0 && kill.seq == seq) {
+      ::kill(running, SIGKILL);
+      ::kill(-running, SIGKILL);
+    }
+    for (std::size_t i = 0; i < g_server.count; ++i) {
+      Waiting& w = g_server.waiting[(g_server.first + i) % kMaxAhead];
+      if (w.seq == kill.seq) w.dropped = true;
+    }
+    return Got::kMessage;
+  }
+  CheckSetting check;
+  if (got <= 0 || cut || nfds != 2 || g_server.count == kMaxAhead ||
+      !WalkRun(g_server.datagram, size, check)) {
+    for (int i = 0; i < nfds && i < 2; ++i) ::close(fds[i]);
+    return Got::kBad;
+  }
+  const std::size_t slot = (g_server.first + g_server.count) % kMaxAhead;
+  std::memcpy(g_server.waiting_datagram[slot], g_server.datagram, size);
+  g_server.waiting[slot] = Waiting{++g_server.received, size, {fds[0], fds[1]}, false};
+  ++g_server.count;
+  return Got::kMessage;
 }
 
 RACELAB_SERVER_CODE std::int64_t NowMicros() {
@@ -273,16 +303,18 @@ RACELAB_SERVER_CODE bool HasEnded(pid_t pid) {
          info.si_pid == pid;
 }
 
-// The child's run, from the fork to its reaping: sends kStarted if it outlives
-// kStartedWithinMs, kills it and its group on racelab's kKill, kills what is left of its
-// group once it ended, reaps it and sends kExited. Returns -1 to serve on, or the status
-// to end the server with: 0 if racelab is gone, 3 if it broke the protocol (the child is
-// then killed and reaped all the same).
-RACELAB_SERVER_CODE int SupervisePid(int control, pid_t pid) {
+// Run seq's child, from its fork (at forked_at) to its reaping: sends kStarted if it
+// outlives kStartedWithinMs, takes racelab's messages meanwhile (a kKill of the run kills
+// it and its group; requests wait), kills what is left of its group once it ended, reaps
+// it and sends kExited. Returns -1 to serve on, or the status to end the server with: 0
+// if racelab is gone, 3 if it broke the protocol (the child is then killed and reaped all
+// the same).
+RACELAB_SERVER_CODE int SupervisePid(int control, std::int64_t seq, pid_t pid,
+                                     std::int64_t forked_at) {
   // A pidfd is readable once the child ends; where the kernel has none, a look every 5 ms.
   const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   constexpr int kLookMs = 5;
-  const std::int64_t started_at = NowMicros() + std::int64_t{kStartedWithinMs} * 1000;
+  const std::int64_t started_at = forked_at + std::int64_t{kStartedWithinMs} * 1000;
   bool started_sent = false;
   int quit = -1;
   for (;;) {
@@ -295,20 +327,20 @@ RACELAB_SERVER_CODE int SupervisePid(int control, pid_t pid) {
     if (pidfd < 0 && (wait_ms < 0 || wait_ms > kLookMs)) wait_ms = kLookMs;
     const int n = ::poll(p, 2, wait_ms);
     if (n < 0 && errno != EINTR) break;  // cannot wait: end the run
-    if (p[0].revents != 0 || (pidfd < 0 && HasEnded(pid))) break;
+    // racelab's messages first: a kKill of a waiting run that came with this one's end
+    // drops it before it is forked.
     if (n > 0 && p[1].revents != 0) {
-      const During what = ReceiveDuringRun(control);
-      if (what != During::kKill) {
-        quit = what == During::kEnd ? 0 : 3;
+      const Got got = ReceiveOne(control, seq, pid);
+      if (got != Got::kMessage) {
+        quit = got == Got::kEnd ? 0 : 3;
         break;
       }
-      ::kill(pid, SIGKILL);
-      ::kill(-pid, SIGKILL);
       continue;
     }
+    if (p[0].revents != 0 || (pidfd < 0 && HasEnded(pid))) break;
     if (!started_sent && NowMicros() >= started_at) {
       started_sent = true;
-      if (!SendFixed(control, Type::kStarted, pid)) {
+      if (!SendFixed(control, Fixed{Type::kStarted, seq, pid})) {
         quit = 0;
         break;
       }
@@ -320,8 +352,11 @@ RACELAB_SERVER_CODE int SupervisePid(int control, pid_t pid) {
   rusage usage{};
   while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
   }
+  const std::int64_t reaped_at = NowMicros();
   if (pidfd >= 0) ::close(pidfd);
-  if (quit < 0 && !SendFixed(control, Type::kExited, pid, status, CpuMicros(usage))) quit = 0;
+  if (quit < 0 && !SendFixed(control, Fixed{Type::kExited, seq, pid, status, CpuMicros(usage),
+                                            reaped_at - forked_at, reaped_at}))
+    quit = 0;
   return quit;
 }
 
@@ -362,7 +397,8 @@ std::string EncodeRun(const std::vector<std::string_view>& settings) {
 std::string Encode(const Message& m) {
   if (m.type != Type::kRun) {
     char fixed[kFixedSize];
-    return std::string(fixed, EncodeFixed(m.type, m.a, m.b, m.c, fixed));
+    EncodeFixed(Fixed{m.type, m.seq, m.a, m.b, m.c, m.d, m.e}, fixed);
+    return std::string(fixed, kFixedSize);
   }
   return EncodeRun(std::vector<std::string_view>(m.settings.begin(), m.settings.end()));
 }
@@ -378,7 +414,15 @@ std::optional<Message> Decode(std::string_view bytes) {
     if (!WalkRun(bytes.data(), bytes.size(), keep)) return std::nullopt;
     return m;
   }
-  if (!DecodeFixed(bytes.data(), bytes.size(), &m.type, &m.a, &m.b, &m.c)) return std::nullopt;
+  Fixed f;
+  if (!DecodeFixed(bytes.data(), bytes.size(), &f)) return std::nullopt;
+  m.type = f.type;
+  m.seq = f.seq;
+  m.a = f.a;
+  m.b = f.b;
+  m.c = f.c;
+  m.d = f.d;
+  m.e = f.e;
   return m;
 }
 
@@ -460,34 +504,47 @@ RACELAB_SERVER_CODE void ServeIfAsked(ForkCall call) {
     return;  // not racelab's socket: run the program as usual
   const int control = static_cast<int>(sock);
   ::fcntl(control, F_SETFD, FD_CLOEXEC);
-  if (!SendFixed(control, Type::kHello, kVersion)) Quit(0);
+  if (!SendFixed(control, Fixed{Type::kHello, 0, kVersion})) Quit(0);
   for (;;) {
-    int fds[2];
-    std::size_t settings = 0;
-    const int got = ReceiveRun(control, fds, &settings);
-    if (got == 0) Quit(0);  // racelab is done with this server
-    if (got < 0) Quit(3);
+    while (g_server.count == 0) {
+      const Got got = ReceiveOne(control, 0, 0);
+      if (got == Got::kEnd) Quit(0);  // racelab is done with this server
+      if (got == Got::kBad) Quit(3);
+    }
+    const std::size_t slot = g_server.first;
+    const Waiting run = g_server.waiting[slot];
+    g_server.first = (slot + 1) % kMaxAhead;
+    --g_server.count;
+    if (run.dropped) {
+      CloseWaiting(run);
+      if (!SendFixed(control, Fixed{Type::kFailed, run.seq, ECANCELED})) Quit(0);
+      continue;
+    }
+    // Its settings leave the slot, which the next request may take while the child runs.
+    KeepSetting keep;
+    if (!WalkRun(g_server.waiting_datagram[slot], run.size, keep)) Quit(3);  // checked before
+    const std::int64_t forked_at = NowMicros();
     const pid_t pid = ForkChild(call);
     if (pid == 0) {
       ::setpgid(0, 0);
       ::close(control);
-      ::dup2(fds[0], 1);
-      ::dup2(fds[1], 2);
-      ::close(fds[0]);
-      ::close(fds[1]);
-      ApplySettings(g_server.settings, settings);
+      for (std::size_t i = 0; i < g_server.count; ++i)
+        CloseWaiting(g_server.waiting[(g_server.first + i) % kMaxAhead]);
+      ::dup2(run.fds[0], 1);
+      ::dup2(run.fds[1], 2);
+      CloseWaiting(run);
+      ApplySettings(g_server.settings, keep.count);
       return;  // into the program's main
     }
     const int fork_error = errno;
-    ::close(fds[0]);
-    ::close(fds[1]);
+    CloseWaiting(run);
     if (pid < 0) {
-      if (!SendFixed(control, Type::kFailed, fork_error)) Quit(0);
+      if (!SendFixed(control, Fixed{Type::kFailed, run.seq, fork_error})) Quit(0);
       continue;
     }
     // Also here, so that a kKill finds the group however early it comes.
     ::setpgid(pid, pid);
-    if (const int quit = SupervisePid(control, pid); quit >= 0) Quit(quit);
+    if (const int quit = SupervisePid(control, run.seq, pid, forked_at); quit >= 0) Quit(quit);
   }
 }
 

@@ -23,25 +23,36 @@ inline constexpr const char* kEnvBindNow = "RACELAB_FORK_BIND_NOW";
 inline constexpr int kControlFd = 3;
 // The preload library's file name; the server takes it out of LD_PRELOAD.
 inline constexpr std::string_view kPreloadName = "racelab_preload.so";
-inline constexpr std::uint32_t kVersion = 2;
+inline constexpr std::uint32_t kVersion = 3;
 // How long the server holds kStarted back while the child runs: a run that ends sooner has
 // no kStarted, only its kExited, and racelab wakes once for it.
 inline constexpr int kStartedWithinMs = 50;
+// Requests the server holds beyond the one whose child runs: racelab may send the next
+// run's request while a run goes on, and the server forks it the moment the run ends.
+inline constexpr std::size_t kMaxAhead = 8;
 // Largest message either side accepts (one SOCK_SEQPACKET datagram).
 inline constexpr std::size_t kMaxMessage = 64 * 1024;
 
-// Each message is one datagram: its type, then its fields. In order, per run:
-//   racelab -> server  kRun     settings; SCM_RIGHTS carries the run's stdout and stderr
-//   server  -> racelab kStarted a = child pid, sent kStartedWithinMs after the fork if the
-//                               child still runs (or kFailed, a = errno of fork, and no more)
-//   racelab -> server  kKill    (optional) kill the run: SIGKILL to the child and its group
-//   server  -> racelab kExited  a = child pid, b = its wait status (as waitpid gives it),
-//                               c = its user + system CPU in microseconds
-// The server sends kHello (a = kVersion) once, before the first request. It is the child's
-// parent, so it alone signals the child (on kKill) and its group (kKill, and just before
-// reaping, as racelab's exec launch does): while the child is unreaped its pid and group
-// id cannot have been reused. A kKill that crosses the run's kExited reaches the server
-// between runs, where it is ignored.
+// Each message is one datagram: its type, then its fields. Runs are numbered in the order
+// the server receives their requests, from 1: `seq` names the run a message is about.
+//   racelab -> server  kRun     settings; SCM_RIGHTS carries the run's stdout and stderr.
+//                               At most kMaxAhead of them may wait behind a running child.
+//   server  -> racelab kStarted seq, a = child pid, sent kStartedWithinMs after the fork if
+//                               the child still runs
+//   server  -> racelab kFailed  seq, a = errno: fork failed (ECANCELED: the run was killed
+//                               before it began); nothing more comes about the run
+//   racelab -> server  kKill    seq: kill that run (SIGKILL to the child and its group),
+//                               or drop it if it waits; any other seq is ignored
+//   server  -> racelab kExited  seq, a = child pid, b = its wait status (as waitpid gives
+//                               it), c = its user + system CPU and d = its wall time from
+//                               fork to reaping, both in microseconds, e = CLOCK_MONOTONIC
+//                               at the reaping in microseconds (the next waiting run is
+//                               forked right after: racelab times it from there)
+// The server sends kHello (a = kVersion) once, before the first request, and answers the
+// runs in their order. It is the child's parent, so it alone signals the child (on kKill)
+// and its group (kKill, and just before reaping, as racelab's exec launch does): while the
+// child is unreaped its pid and group id cannot have been reused. A kKill that crosses its
+// run's kExited names a run that is over, and is ignored.
 enum class Type : std::uint8_t {
   kHello = 'H',
   kRun = 'R',
@@ -53,21 +64,26 @@ enum class Type : std::uint8_t {
 
 struct Message {
   Type type = Type::kHello;
+  std::int64_t seq = 0;
   std::int64_t a = 0;
   std::int64_t b = 0;
   std::int64_t c = 0;
+  std::int64_t d = 0;
+  std::int64_t e = 0;
   // kRun only: "NAME=value" for each RACELAB_* setting of the run (seed, fuzz setting,
   // schedule, schedule mode, iterations, threads, step limit). The child removes every
   // RACELAB_* variable it inherited and sets exactly these before main reads them.
   std::vector<std::string> settings;
 
   bool operator==(const Message& o) const {
-    return type == o.type && a == o.a && b == o.b && c == o.c && settings == o.settings;
+    return type == o.type && seq == o.seq && a == o.a && b == o.b && c == o.c && d == o.d &&
+           e == o.e && settings == o.settings;
   }
 };
 
 // The datagram of a message, and back; Decode is nullopt for anything malformed
 // (unknown type, truncated, trailing bytes, a kRun setting without '=').
+// Every message but kRun is the type byte and its six fields, seq to e, each 8 bytes.
 std::string Encode(const Message& m);
 // The datagram of a kRun message with these settings (what Encode makes of it, without a
 // Message's copies of the strings).

@@ -115,6 +115,8 @@ ToolRun RunRacelab(const BenchContext& ctx, const Workload& w, std::optional<int
   if (tr.runs != runs)
     throw BenchError(fmt::format("racelab run classified {} of {} runs", tr.runs, runs));
   t.children_cpu_s = tr.cpu_seconds;
+  // racelab's own account is exact; the zombie's /proc figure is in clock ticks.
+  if (report->racelab_cpu_s > 0) t.self_cpu_s = report->racelab_cpu_s;
   t.run_wall_s = tr.wall_seconds;
   t.jobs = report->settings.jobs;
   std::string classes;

@@ -134,10 +134,11 @@ BarChart ToolTable(const BenchContext& ctx, ThroughputMeasurements& m, Experimen
         results[label][tools[0].name].empty() ? 0 : results[label][tools[0].name][0].jobs;
     wj["racelab_of_limit"] = racelab / limit;
     const auto& rl = results[label][tools[0].name];
-    double children = 0, self = 0, wall = 0;
+    double children = 0, self = 0, wall = 0, tree = 0;
     std::uint64_t runs = 0;
     for (const ToolRun& t : rl)
-      children += t.children_cpu_s, self += t.self_cpu_s, wall += t.wall_s, runs += t.runs;
+      children += t.children_cpu_s, self += t.self_cpu_s, wall += t.wall_s, runs += t.runs,
+          tree += t.tree_cpu_s;
     wj["racelab_self_cpu_per_run_s"] = self / static_cast<double>(runs);
     wj["racelab_children_cpu_per_run_s"] = children / static_cast<double>(runs);
     data[label] = wj;
@@ -145,10 +146,12 @@ BarChart ToolTable(const BenchContext& ctx, ThroughputMeasurements& m, Experimen
         "{}: one run started by exec costs {} of CPU (its whole process tree, measured apart "
         "with no tool, {} at once in lockstep), so {} cores allow {:.1f} runs/s; racelab's fork "
         "launch makes a run cheaper, and can pass that limit. Alone, a run costs {} ({} wall; "
-        "{} runs each). racelab's own CPU: {} per run.",
+        "{} runs each). racelab's own CPU (its report's racelab_cpu_s): {} per run, {:.1f}% of "
+        "its tree's.",
         label, FormatSeconds(w.cpu_per_run), ctx.cores, ctx.cores, limit,
         FormatSeconds(w.ref_alone_cpu_per_run), FormatSeconds(w.ref_alone_wall_per_run),
-        w.ref_count, FormatSeconds(self / static_cast<double>(runs))));
+        w.ref_count, FormatSeconds(self / static_cast<double>(runs)),
+        tree > 0 ? 100 * self / tree : 0.0));
     if (best_other > 0)
       r.findings.push_back(fmt::format(
           "{}: racelab {:.1f} runs/s, the best other tool ({}) {:.1f} runs/s: ratio {:.2f} "

@@ -175,6 +175,7 @@ Result<Report> MergeReports(const Report& a, const Report& b) {
   r.shards = c;
   r.interrupted = a.interrupted || b.interrupted;
   r.elapsed_s = std::max(a.elapsed_s, b.elapsed_s);
+  r.racelab_cpu_s = a.racelab_cpu_s + b.racelab_cpu_s;
   for (std::size_t i = 0; i < r.targets.size(); ++i) {
     if (lo.targets[i].id != hi.targets[i].id || lo.targets[i].build != hi.targets[i].build)
       return UsageError{fmt::format("not shards of one campaign: target {} is {}/{} vs {}/{}", i,

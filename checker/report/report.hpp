@@ -236,6 +236,8 @@ struct Report {
   std::string source_root;
   bool interrupted = false;
   double elapsed_s = 0;
+  // CPU time (user + system) racelab itself used: its runs and fork servers not included.
+  double racelab_cpu_s = 0;
 };
 
 // Whether a report shows anything that makes `racelab run` exit 1.

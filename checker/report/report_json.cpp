@@ -464,6 +464,7 @@ std::string RenderJson(const Report& r) {
   if (!r.source_root.empty()) j["source_root"] = r.source_root;
   j["interrupted"] = r.interrupted;
   j["elapsed_s"] = r.elapsed_s;
+  j["racelab_cpu_s"] = r.racelab_cpu_s;
   ordered_json ts = ordered_json::array();
   for (const TargetReport& t : r.targets) ts.push_back(TargetJson(t));
   j["targets"] = ts;
@@ -510,6 +511,7 @@ Result<Report> ParseReportJson(const std::string& text, const std::string& origi
     r.source_root = GetOr<std::string>(j, "source_root", "", origin);
     r.interrupted = GetOr<bool>(j, "interrupted", false, origin);
     r.elapsed_s = GetOr<double>(j, "elapsed_s", 0, origin);
+    r.racelab_cpu_s = GetOr<double>(j, "racelab_cpu_s", 0, origin);
     const json ts = Get<json>(j, "targets", origin);
     if (!ts.is_array()) return UsageError{origin + ": 'targets' must be an array"};
     for (std::size_t i = 0; i < ts.size(); ++i)

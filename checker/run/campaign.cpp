@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <set>
 #include <thread>
@@ -139,7 +140,7 @@ Progress Campaign::progress() const {
   return progress_;
 }
 
-std::optional<Campaign::Taken> Campaign::TakeAndStart() {
+std::optional<Campaign::Taken> Campaign::TakeAndStart(StartedRun* after) {
   const std::uint64_t per_target = ShardRunCount(options_.runs, options_.shard);
   const std::uint64_t total = per_target * targets_.size();
   while (!cancelled_.load()) {
@@ -164,7 +165,8 @@ std::optional<Campaign::Taken> Campaign::TakeAndStart() {
       }
     }
     taken.run = runner_.Start(
-        MakeRunSpec(t, options_, target_env_[taken.ti], *taken.fuzz, options_.seed + taken.i));
+        MakeRunSpec(t, options_, target_env_[taken.ti], *taken.fuzz, options_.seed + taken.i),
+        after);
     return taken;
   }
   return std::nullopt;
@@ -196,19 +198,34 @@ void Campaign::Judge(const Taken& taken, ProcessResult& pr) {
 }
 
 void Campaign::Worker() {
-  // The next run starts as soon as one has ended, and the ended one is judged while the
-  // next runs: racelab's work per run overlaps the program's. Not with --until-fail, whose
-  // target must stop at its first failure: there a run is judged before the next starts.
-  const bool overlap = !options_.until_fail;
-  std::optional<Taken> current = TakeAndStart();
-  while (current) {
-    ProcessResult pr = runner_.Wait(std::move(current->run));
-    if (pr.termination == Termination::kCancelled) return;
-    std::optional<Taken> next;
-    if (overlap) next = TakeAndStart();
-    Judge(*current, pr);
+  // A worker keeps runs started ahead: while one runs, the next ones are queued behind it
+  // (a fork server forks each the moment the one before ends), and a run is judged while
+  // the next one runs, so racelab's work per run overlaps the program's. Not with
+  // --until-fail, whose target must stop at its first failure: there a run is judged
+  // before the next starts.
+  const std::size_t ahead =
+      options_.until_fail ? 0 : static_cast<std::size_t>(std::max(0, runner_.RunsAhead()));
+  std::deque<Taken> started;
+  auto fill = [&] {
+    while (started.size() <= ahead) {
+      std::optional<Taken> t = TakeAndStart(started.empty() ? nullptr : started.back().run.get());
+      if (!t) return;
+      started.push_back(std::move(*t));
+    }
+  };
+  fill();
+  while (!started.empty()) {
+    Taken current = std::move(started.front());
+    started.pop_front();
+    ProcessResult pr = runner_.Wait(std::move(current.run));
+    if (pr.termination == Termination::kCancelled) {
+      for (Taken& t : started) runner_.Wait(std::move(t.run));  // every started run is waited for
+      return;
+    }
+    if (ahead > 0) fill();
+    Judge(current, pr);
     MaybeAddWorker();
-    current = overlap ? std::move(next) : TakeAndStart();
+    if (ahead == 0) fill();
   }
 }
 

@@ -145,8 +145,9 @@ class Campaign {
     const FuzzSetting* fuzz = nullptr;
     std::unique_ptr<StartedRun> run;
   };
-  // Takes the next run to do and starts it; nullopt when none is left or on Cancel.
-  std::optional<Taken> TakeAndStart();
+  // Takes the next run to do and starts it (queued behind `after`, a run this worker
+  // started and has not waited for, if not null); nullopt when none is left or on Cancel.
+  std::optional<Taken> TakeAndStart(StartedRun* after);
   // Judges a finished run and adds it to its target's report.
   void Judge(const Taken& taken, ProcessResult& pr);
   void Worker();

@@ -1,5 +1,6 @@
 // The fork-server launch: one server per worker and server key, runs as requests on its
-// control socket, every run's group killed by racelab as in the exec launch.
+// control socket (the next one queued while a run goes on), every run's group killed by
+// its server at racelab's request.
 #include "run/fork_server_runner.hpp"
 
 #include "run/output_pipes.hpp"
@@ -15,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -35,6 +37,8 @@ constexpr auto kDrainGrace = std::chrono::milliseconds(200);
 // How long a server may take to answer a request or report a child racelab killed: a
 // bound on a misbehaving server, never on the program (its timeout is spec.timeout).
 constexpr auto kServerGrace = std::chrono::seconds(10);
+// The longest racelab leaves a server with queued runs alone (AwaitRun).
+constexpr auto kMaxRest = std::chrono::milliseconds(50);
 // Idle servers kept at most (each is a whole process of the program, TSan's shadow memory
 // included); beyond, those of other programs are stopped first.
 constexpr std::size_t kMaxIdleServers = 16;
@@ -135,7 +139,7 @@ ForkServerRunner::ForkServerRunner(Launch launch, std::string preload, bool reap
 
 ForkServerRunner::~ForkServerRunner() {
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto& [key, s] : idle_) StopServer(s);
+  for (auto& [key, s] : idle_) StopServer(*s);
   idle_.clear();
   ::close(cancel_fd_);
 }
@@ -150,7 +154,7 @@ void ForkServerRunner::CancelAll() {
 std::vector<int> ForkServerRunner::IdleServerPids() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<int> out;
-  for (const auto& [key, s] : idle_) out.push_back(s.pid);
+  for (const auto& [key, s] : idle_) out.push_back(s->pid);
   return out;
 }
 
@@ -259,13 +263,19 @@ void ForkServerRunner::StopServer(Server& s) {
 
 // A run as Start leaves it for Wait.
 struct ForkServerRunner::ForkRun final : StartedRun {
+  // One dropped without its Wait takes its server down (nothing of it is left running).
+  ~ForkRun() override {
+    if (stage == Stage::kSent && server) StopServer(*server);
+  }
   ProcessSpec spec;
-  enum class Stage { kDone, kByExec, kSent } stage = Stage::kDone;
+  // kDeferred: to begin in Wait (it could not be queued behind the run it came after).
+  enum class Stage { kDone, kByExec, kDeferred, kSent } stage = Stage::kDone;
   ProcessResult result;  // kDone: the result; kSent: filled in by AwaitRun
   std::string key;
-  Server server;
+  ServerPtr server;
+  std::int64_t seq = 0;  // its number on its server
   Fd out_r, err_r;
-  Clock::time_point start;
+  Clock::time_point start;  // when its request was sent
 };
 
 ForkServerRunner::Sent ForkServerRunner::SendRun(ForkRun& run, std::string* why) {
@@ -291,25 +301,42 @@ ForkServerRunner::Sent ForkServerRunner::SendRun(ForkRun& run, std::string* why)
     if (StartsWith(kv, protocol::kEnvPrefix)) settings.emplace_back(kv);
   });
   const int fds[2] = {out_w.get(), err_w.get()};
-  if (int e = fk::SendDatagram(run.server.sock, fk::EncodeRun(settings), fds, 2); e != 0) {
+  if (int e = fk::SendDatagram(run.server->sock, fk::EncodeRun(settings), fds, 2); e != 0) {
     *why = std::string("the fork server is gone (") + std::strerror(e) + ")";
     return Sent::kServerGone;
   }
+  run.seq = ++run.server->sent;
   return Sent::kSent;
 }
 
 ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* why) {
-  const Server& s = run.server;
+  Server& s = *run.server;
   ProcessResult& r = run.result;
-  const auto deadline = run.start + run.spec.timeout;
+  // A queued run began when the one before it was reaped.
+  const auto start = std::max(run.start, s.next_start);
+  const auto deadline = start + run.spec.timeout;
+  // The first look takes everything that is there (the answer, the pipes unpaced) without
+  // waiting: a run that ended while racelab was busy is collected in one poll. If it has
+  // not ended and runs are queued behind it, the server has work, and racelab need not wake
+  // the moment it ends: it rests (watching only Ctrl-C) until about half a run before the
+  // last queued run begins, then looks once more the same way, and collects every run that
+  // ended by then without sleeping again. A wake-up costs racelab more than reading a run
+  // (docs/launch.md).
+  bool look = true;
+  const std::int64_t behind = s.sent - run.seq;
+  bool may_rest = behind >= 2 && s.typical_wall.count() > 0;
+  Clock::time_point rest_until{};
   int pid = 0;  // known from kStarted, or from kExited for a run that ended sooner
   bool exited = false, kill_sent = false;
   Clock::time_point drain_deadline{}, server_deadline = Clock::time_point::max();
   OutputPipes output(&run.out_r, &run.err_r, &r.out, &r.err, run.spec.output_cap);
-  output.Pace(kOutputPace, run.start);
+  output.Pace(kOutputPace, start);
   fk::Message status;
   // Only the server, the child's parent, signals the child and its group: it does so while
   // the child is unreaped, so neither its pid nor its group id can have been reused.
+  // Ctrl-C also drops the runs queued behind this one, killed first: the server forks the
+  // next one only after this one ends, so none of them begins (unless this one ends by
+  // itself meanwhile; then the next is killed as it runs).
   auto kill_run = [&](Termination how) {
     if (exited || kill_sent) return true;
     kill_sent = true;
@@ -317,7 +344,10 @@ ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* 
     server_deadline = Clock::now() + kServerGrace;
     fk::Message kill;
     kill.type = fk::Type::kKill;
-    return fk::Send(s.sock, kill) == 0;
+    for (kill.seq = how == Termination::kCancelled ? s.sent : run.seq; kill.seq >= run.seq;
+         --kill.seq)
+      if (fk::Send(s.sock, kill) != 0) return false;
+    return true;
   };
   // A server that failed mid-run has left its child to racelab: killed here (it is no
   // longer the server's, and racelab, the subreaper, reaps it).
@@ -335,9 +365,20 @@ ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* 
     pollfd pfds[4];
     int n = 0;
     const auto now = Clock::now();
-    const auto resume = output.WatchPaced(pfds, &n, now);  // when resting pipes are due
-    const int sock_slot = exited ? -1 : n;
-    if (!exited) pfds[n++] = {s.sock, POLLIN, 0};
+    const bool resting = !look && !exited && now < rest_until;
+    bool pipes_watched = false;
+    auto resume = Clock::time_point::max();  // when resting pipes or racelab are due
+    if (look || exited) {
+      output.Watch(pfds, &n);
+      pipes_watched = true;
+    } else if (resting) {
+      resume = rest_until;
+    } else {
+      resume = output.WatchPaced(pfds, &n, now);
+      pipes_watched = resume == Clock::time_point::max();
+    }
+    const int sock_slot = exited || resting ? -1 : n;
+    if (sock_slot >= 0) pfds[n++] = {s.sock, POLLIN, 0};
     // Ctrl-C is watched until it has been acted on (the eventfd stays readable after).
     const int cancel_slot = exited || kill_sent ? -1 : n;
     if (cancel_slot >= 0) pfds[n++] = {cancel_fd_, POLLIN, 0};
@@ -348,18 +389,32 @@ ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* 
       if (!kill_run(Termination::kTimedOut)) return abandon("the fork server is gone");
       continue;
     }
-    const auto wake = std::min(until, resume);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count() + 1;
-    const int ready = ::poll(pfds, static_cast<nfds_t>(n), static_cast<int>(ms));
+    // To the microsecond: a rest that overslept by a poll's millisecond would leave the
+    // server without a request.
+    const auto wait = look ? Clock::duration::zero() : std::min(until, resume) - now;
+    const auto us = std::chrono::ceil<std::chrono::microseconds>(wait).count();
+    const timespec ts{static_cast<time_t>(us / 1000000), static_cast<long>(us % 1000000) * 1000};
+    const int ready = ::ppoll(pfds, static_cast<nfds_t>(n), &ts, nullptr);
     if (ready < 0) {
       if (errno == EINTR) continue;
       return abandon("poll failed");
     }
     if (cancel_slot >= 0 && pfds[cancel_slot].revents != 0 && !kill_run(Termination::kCancelled))
       return abandon("the fork server is gone");
-    if (output.ReadReady(pfds) && !kill_run(Termination::kOutputOverflow))
+    if (pipes_watched && output.ReadReady(pfds) && !kill_run(Termination::kOutputOverflow))
       return abandon("the fork server is gone");
-    if (sock_slot < 0 || pfds[sock_slot].revents == 0) continue;
+    const bool looked = look;
+    look = resting;  // after a rest, a look
+    if (sock_slot < 0 || pfds[sock_slot].revents == 0) {
+      if (looked && !exited) {
+        // Not ended: rest once, if the server has queued runs; the pipes paced from here.
+        if (may_rest)
+          rest_until = std::min(now + kMaxRest, start + s.typical_wall * (2 * behind - 1) / 2);
+        may_rest = false;
+        output.Pace(kOutputPace, now);
+      }
+      continue;
+    }
     if (fk::Receive(s.sock, &status, nullptr) != 1) {
       if (pid != 0) return abandon("the fork server died or broke the protocol during a run");
       if (cancelled_.load()) {
@@ -370,7 +425,18 @@ ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* 
       *why = "the fork server did not answer a run request";
       return Outcome::kNotStarted;
     }
+    if (status.seq != run.seq) return abandon("the fork server answered for another run");
+    if (status.type == fk::Type::kExited || status.type == fk::Type::kFailed) {
+      s.answered = run.seq;
+      // The reaping's time (on the server's CLOCK_MONOTONIC, which steady_clock reads),
+      // kept between this run's start and now.
+      const auto read = Clock::now();
+      const auto reaped = Clock::time_point(std::chrono::microseconds(status.e));
+      s.next_start = status.type == fk::Type::kExited ? std::clamp(reaped, start, read) : read;
+    }
     if (status.type == fk::Type::kFailed && pid == 0) {
+      // ECANCELED: dropped at racelab's Ctrl-C before it began.
+      if (kill_sent && status.a == ECANCELED) return Outcome::kDone;
       r = HarnessFailure(static_cast<int>(status.a));
       return Outcome::kDone;
     }
@@ -390,8 +456,13 @@ ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* 
     if (first && started_hook_) started_hook_(s.pid, pid);
   }
   if (reap_orphans_) ReapStrayChildren(/*force=*/kill_sent);
-  r.wall = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - run.start);
+  r.wall = std::chrono::microseconds(status.d);  // from the fork to the reaping
   r.cpu = std::chrono::microseconds(status.c);
+  // A run that was killed, or whose output would not wait in its pipes, gives no rest.
+  if (kill_sent || r.out.size() + r.err.size() >= OutputPipes::kLargeRead)
+    s.typical_wall = std::chrono::microseconds(0);
+  else
+    s.typical_wall = s.typical_wall.count() == 0 ? r.wall : (3 * s.typical_wall + r.wall) / 4;
   if (kill_sent) return Outcome::kDone;
   const int wait_status = static_cast<int>(status.b);
   if (WIFSIGNALED(wait_status)) {
@@ -405,77 +476,109 @@ ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* 
 }
 
 ProcessResult ForkServerRunner::Run(const ProcessSpec& spec) {
-  return Wait(Start(spec));
+  return Wait(Start(spec, nullptr));
 }
 
-std::unique_ptr<StartedRun> ForkServerRunner::Start(ProcessSpec spec) {
+std::unique_ptr<StartedRun> ForkServerRunner::Start(ProcessSpec spec, StartedRun* after) {
   auto run = std::make_unique<ForkRun>();
   run->spec = std::move(spec);
   if (cancelled_.load()) {
     run->result.termination = Termination::kCancelled;
     return run;
   }
-  const std::string& exe = run->spec.argv.at(0);
-  bool exec_only = launch_ == Launch::kExec;
-  if (!exec_only) {
-    std::lock_guard<std::mutex> lock(mu_);
-    exec_only = exec_only_.count(exe) != 0;
-  }
   run->stage = ForkRun::Stage::kByExec;
-  if (exec_only) return run;
+  if (launch_ == Launch::kExec) return run;
   run->key = ServerKey(run->spec);
-  Server& s = run->server;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = idle_.find(run->key); it != idle_.end()) {
-      s = it->second;
-      idle_.erase(it);
-    }
-  }
-  std::string why;
-  if (s.pid < 0 && !StartServer(run->spec, &s, &why)) {
-    if (cancelled_.load()) {
-      run->stage = ForkRun::Stage::kDone;
-      run->result.termination = Termination::kCancelled;
-      return run;
-    }
-    Fallback(exe, "fork launch unavailable, runs started by exec: " + why);
+  if (after == nullptr) {
+    Begin(*run);
     return run;
   }
-  switch (SendRun(*run, &why)) {
-    case Sent::kNoPipes:
-      run->stage = ForkRun::Stage::kDone;
-      Release(*run);
-      break;
-    case Sent::kServerGone: Abandon(*run, why); break;  // the run goes to exec
-    case Sent::kSent: run->stage = ForkRun::Stage::kSent; break;
+  // Behind the run it comes after, on that run's server, if it has room.
+  auto* before = static_cast<ForkRun*>(after);
+  if (before->stage == ForkRun::Stage::kSent && before->server->sock >= 0 &&
+      before->key == run->key &&
+      before->server->sent - before->server->answered <= static_cast<std::int64_t>(fk::kMaxAhead)) {
+    run->server = before->server;
+    Send(*run, /*queued=*/true);
+  } else {
+    run->stage = ForkRun::Stage::kDeferred;
   }
   return run;
 }
 
-void ForkServerRunner::Release(ForkRun& run) {
-  Server& s = run.server;
-  if (!s.fork_noted) Used(run.spec.argv[0], "fork");
-  s.fork_noted = true;
-  Server evicted;
+void ForkServerRunner::Begin(ForkRun& run) {
+  const std::string& exe = run.spec.argv.at(0);
+  run.stage = ForkRun::Stage::kByExec;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    const auto kept = idle_.emplace(std::move(run.key), s);
+    if (exec_only_.count(exe) != 0) return;
+    if (auto it = idle_.find(run.key); it != idle_.end()) {
+      run.server = std::move(it->second);
+      idle_.erase(it);
+    }
+  }
+  if (!run.server) {
+    auto s = std::make_shared<Server>();
+    std::string why;
+    if (!StartServer(run.spec, s.get(), &why)) {
+      if (cancelled_.load()) {
+        run.stage = ForkRun::Stage::kDone;
+        run.result.termination = Termination::kCancelled;
+        return;
+      }
+      Fallback(exe, "fork launch unavailable, runs started by exec: " + why);
+      return;
+    }
+    run.server = std::move(s);
+  }
+  Send(run, /*queued=*/false);
+}
+
+void ForkServerRunner::Send(ForkRun& run, bool queued) {
+  std::string why;
+  switch (SendRun(run, &why)) {
+    case Sent::kNoPipes:
+      run.stage = ForkRun::Stage::kDone;
+      Release(run);
+      break;
+    case Sent::kServerGone:
+      // Behind another run, the failure is that run's to find: this one begins in Wait.
+      if (queued) {
+        run.server.reset();
+        run.stage = ForkRun::Stage::kDeferred;
+      } else {
+        Abandon(run, why);  // the run goes to exec
+        run.stage = ForkRun::Stage::kByExec;
+      }
+      break;
+    case Sent::kSent: run.stage = ForkRun::Stage::kSent; break;
+  }
+}
+
+void ForkServerRunner::Release(ForkRun& run) {
+  ServerPtr s = std::move(run.server);
+  if (!s->fork_noted) Used(run.spec.argv[0], "fork");
+  s->fork_noted = true;
+  if (s->sock < 0 || s->answered != s->sent) return;  // the last queued run's Wait releases it
+  ServerPtr evicted;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto kept = idle_.emplace(std::move(run.key), std::move(s));
     // A campaign goes through its targets in order: the servers of earlier ones go.
     if (idle_.size() > kMaxIdleServers)
       for (auto it = idle_.begin(); it != idle_.end(); ++it)
         if (it->first != kept->first) {
-          evicted = it->second;
+          evicted = std::move(it->second);
           idle_.erase(it);
           break;
         }
   }
-  s = Server{};
-  if (evicted.pid > 0) StopServer(evicted);
+  if (evicted) StopServer(*evicted);
 }
 
 void ForkServerRunner::Abandon(ForkRun& run, const std::string& why) {
-  StopServer(run.server);
+  StopServer(*run.server);
+  run.server.reset();
   if (reap_orphans_) ReapStrayChildren(/*force=*/true);
   Fallback(run.spec.argv[0],
            "the fork server failed (" + why +
@@ -485,10 +588,26 @@ void ForkServerRunner::Abandon(ForkRun& run, const std::string& why) {
 ProcessResult ForkServerRunner::Wait(std::unique_ptr<StartedRun> started) {
   ForkRun& run = static_cast<ForkRun&>(*started);
   const std::string& exe = run.spec.argv.at(0);
+  if (run.stage == ForkRun::Stage::kDeferred) Begin(run);
   switch (run.stage) {
     case ForkRun::Stage::kDone: return std::move(run.result);
     case ForkRun::Stage::kByExec: Used(exe, "exec"); return exec_.Run(run.spec);
+    case ForkRun::Stage::kDeferred:
     case ForkRun::Stage::kSent: break;
+  }
+  run.stage = ForkRun::Stage::kDone;
+  if (run.server->sock < 0) {
+    // Its server was stopped before this run's turn: a failure found by a run before it,
+    // or Ctrl-C.
+    run.server.reset();
+    run.out_r.Close();
+    run.err_r.Close();
+    if (cancelled_.load()) {
+      run.result.termination = Termination::kCancelled;
+      return std::move(run.result);
+    }
+    Used(exe, "exec");
+    return exec_.Run(run.spec);
   }
   std::string why;
   const Outcome o = AwaitRun(run, &why);
@@ -499,7 +618,8 @@ ProcessResult ForkServerRunner::Wait(std::unique_ptr<StartedRun> started) {
     return std::move(run.result);
   }
   if (run.result.termination == Termination::kCancelled) {
-    StopServer(run.server);
+    StopServer(*run.server);
+    run.server.reset();
     if (reap_orphans_) ReapStrayChildren(/*force=*/true);
     return std::move(run.result);
   }

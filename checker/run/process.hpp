@@ -81,11 +81,18 @@ class ProcessRunner {
   virtual ProcessResult Run(const ProcessSpec& spec) = 0;
   // Run in two steps, for a caller with work to do while a run goes on (a campaign judges
   // one run while the next one runs): Start begins the run, Wait finishes it and returns
-  // what Run would have. Each Start is followed by exactly one Wait. By default Start
-  // keeps the spec and Wait runs it.
-  virtual std::unique_ptr<StartedRun> Start(ProcessSpec spec) {
+  // what Run would have. Each Start is followed by exactly one Wait, and a caller waits for
+  // its runs in the order it started them. `after` is null, or a run the caller started and
+  // has not waited for: the new run is queued behind it, to begin when it ends (the fork
+  // launch sends the request to the same server), or, where it cannot be queued, begins
+  // in Wait. By default Start keeps the spec and Wait runs it.
+  virtual std::unique_ptr<StartedRun> Start(ProcessSpec spec, StartedRun* after) {
+    (void)after;
     return std::make_unique<Deferred>(std::move(spec));
   }
+  // How many runs a caller may keep queued behind a running one (each started `after` the
+  // one before it); more are of no use to this runner.
+  virtual int RunsAhead() const { return 1; }
   virtual ProcessResult Wait(std::unique_ptr<StartedRun> run) {
     return Run(static_cast<Deferred&>(*run).spec);
   }

@@ -290,6 +290,7 @@ TEST_P(RacelabCliSigint, WritesThePartialReportAndExits130) {
   EXPECT_GT(runs, 0u);
   EXPECT_LT(runs, 100000000u);  // stopped by the SIGINT, however fast the machine ran
   EXPECT_EQ(j["targets"][0]["classes"]["ok"], runs);
+  EXPECT_GT(j["racelab_cpu_s"].get<double>(), 0.0);    // its own account, made on the way out
   EXPECT_EQ(testing::CountProcessesRunning(prog), 0);  // no run, no server
 }
 

@@ -2,13 +2,17 @@
 // (with its descriptors), and malformed datagrams are refused.
 #include "protocol/fork_server.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/single_threaded.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,6 +37,16 @@ fk::Message Make(fk::Type t, std::int64_t a = 0, std::int64_t b = 0,
   return m;
 }
 
+// A message of the run numbered seq.
+fk::Message About(fk::Type t, std::int64_t seq, std::int64_t a = 0, std::int64_t b = 0,
+                  std::int64_t c = 0, std::int64_t d = 0, std::int64_t e = 0) {
+  fk::Message m = Make(t, a, b, {}, c);
+  m.seq = seq;
+  m.d = d;
+  m.e = e;
+  return m;
+}
+
 TEST(ForkServerProtocol, EveryMessageRoundTripsThroughItsEncoding) {
   const std::vector<fk::Message> all = {
       Make(fk::Type::kHello, fk::kVersion),
@@ -40,12 +54,13 @@ TEST(ForkServerProtocol, EveryMessageRoundTripsThroughItsEncoding) {
            {"RACELAB_SEED=18446744073709551615", "RACELAB_FUZZ=pct:3:120", "RACELAB_SCHEDULE=1.2-3",
             "RACELAB_SCHEDULE_MODE=guide", "RACELAB_ITERATIONS=5", "RACELAB_EMPTY="}),
       Make(fk::Type::kRun),
-      Make(fk::Type::kStarted, 4194303),
-      Make(fk::Type::kFailed, 11),
-      Make(fk::Type::kKill),
-      Make(fk::Type::kExited, 4194303, 66 << 8, {}, 1234),
-      Make(fk::Type::kExited, 1, 9, {}, INT64_MIN),
-      Make(fk::Type::kExited, -1, INT64_MAX, {}, -1),
+      About(fk::Type::kStarted, 1, 4194303),
+      About(fk::Type::kFailed, 2, 11),
+      About(fk::Type::kKill, 3),
+      About(fk::Type::kKill, INT64_MAX),
+      About(fk::Type::kExited, 4, 4194303, 66 << 8, 1234, 5678, 987654321),
+      About(fk::Type::kExited, 5, 1, 9, INT64_MIN, 0, 1),
+      About(fk::Type::kExited, -1, -1, INT64_MAX, -1, INT64_MIN, INT64_MAX),
   };
   for (const fk::Message& m : all) {
     const auto back = fk::Decode(fk::Encode(m));
@@ -64,7 +79,9 @@ TEST(ForkServerProtocol, MalformedDatagramsAreRefused) {
   EXPECT_FALSE(fk::Decode(fk::Encode(Make(fk::Type::kExited)).substr(0, 17)));  // two fields
   EXPECT_FALSE(fk::Decode(fk::Encode(Make(fk::Type::kRun, 0, 0, {"NOEQUALS"}))));
   EXPECT_FALSE(fk::Decode(fk::Encode(Make(fk::Type::kRun, 0, 0, {"=value"}))));
-  EXPECT_FALSE(fk::Decode(fk::Encode(Make(fk::Type::kKill)) + std::string(24, '\0')));
+  EXPECT_FALSE(fk::Decode(fk::Encode(About(fk::Type::kKill, 1)) + std::string(1, '\0')));
+  EXPECT_FALSE(fk::Decode("K"));  // a kill names its run
+  EXPECT_FALSE(fk::Decode(fk::Encode(About(fk::Type::kExited, 1)).substr(0, 41)));  // five fields
 }
 
 TEST(ForkServerProtocol, DescriptorsTravelWithTheRunRequest) {
@@ -152,17 +169,25 @@ int ExitStatus(pid_t pid) {
   return WEXITSTATUS(status);
 }
 
-// One run on the server: the lines its child wrote, sorted.
-std::vector<std::string> RunOnce(int sock, std::vector<std::string> settings) {
+std::int64_t MonotonicMicros() {
+  timespec t{};
+  ::clock_gettime(CLOCK_MONOTONIC, &t);
+  return static_cast<std::int64_t>(t.tv_sec) * 1000000 + t.tv_nsec / 1000;
+}
+
+// One run on the server, its request the seq-th the server gets: the lines its child
+// wrote, sorted.
+std::vector<std::string> RunOnce(int sock, std::int64_t seq, std::vector<std::string> settings) {
   int out[2];
   if (::pipe(out) != 0) return {"no pipe"};
   const int fds[2] = {out[1], out[1]};
+  const std::int64_t sent_at = MonotonicMicros();
   if (fk::Send(sock, Make(fk::Type::kRun, 0, 0, std::move(settings)), fds, 2) != 0)
     return {"not sent"};
   ::close(out[1]);
   // kStarted comes only if the child outlives kStartedWithinMs; kExited always.
   fk::Message first, exited;
-  if (fk::Receive(sock, &first, nullptr) != 1 || first.a <= 0 ||
+  if (fk::Receive(sock, &first, nullptr) != 1 || first.a <= 0 || first.seq != seq ||
       (first.type != fk::Type::kStarted && first.type != fk::Type::kExited))
     return {"neither started nor exited"};
   // Every copy of the pipe but the child's is closed by now: this ends when the child does.
@@ -172,8 +197,14 @@ std::vector<std::string> RunOnce(int sock, std::vector<std::string> settings) {
     exited = first;
   else if (fk::Receive(sock, &exited, nullptr) != 1)
     return {"no exit after the start"};
-  if (exited.type != fk::Type::kExited || exited.a != first.a || exited.b != 0 || exited.c < 0)
+  if (exited.type != fk::Type::kExited || exited.seq != seq || exited.a != first.a ||
+      exited.b != 0 || exited.c < 0)
     return {"did not exit 0"};
+  // The reaping's time on the clock racelab reads, and the wall time from fork to reaping.
+  const std::int64_t received_at = MonotonicMicros();
+  if (exited.e < sent_at || exited.e > received_at || exited.d <= 0 ||
+      exited.d > received_at - sent_at)
+    return {"times outside the run"};
   std::vector<std::string> lines;
   for (std::size_t at = 0, nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1)
     lines.push_back(text.substr(at, nl - at));
@@ -195,12 +226,12 @@ TEST(ForkServerLoop, EachChildHasExactlyItsRequestsSettingsTheLastOfANameCountin
   int sock = -1;
   const pid_t server = StartGreetedServer(&sock);
   ASSERT_GT(server, 0);
-  EXPECT_EQ(RunOnce(sock, {"RACELAB_SEED=7", "RACELAB_FUZZ=none", "RACELAB_SEED=9"}),
+  EXPECT_EQ(RunOnce(sock, 1, {"RACELAB_SEED=7", "RACELAB_FUZZ=none", "RACELAB_SEED=9"}),
             (std::vector<std::string>{"RACELAB_FUZZ=none", "RACELAB_SEED=9"}));
   // Nothing of the previous request is left for the next.
-  EXPECT_EQ(RunOnce(sock, {"RACELAB_ITERATIONS=3", "RACELAB_EMPTY="}),
+  EXPECT_EQ(RunOnce(sock, 2, {"RACELAB_ITERATIONS=3", "RACELAB_EMPTY="}),
             (std::vector<std::string>{"RACELAB_EMPTY=", "RACELAB_ITERATIONS=3"}));
-  EXPECT_EQ(RunOnce(sock, {}), std::vector<std::string>{});
+  EXPECT_EQ(RunOnce(sock, 3, {}), std::vector<std::string>{});
   ::close(sock);  // end of file: the server ends
   EXPECT_EQ(ExitStatus(server), 0);
 }
@@ -218,8 +249,8 @@ TEST(ForkServerLoop, ForkRunsTheChildForkHandlersAndSkipHandlersDoesNot) {
     // Run alone (as ctest runs it) this test process has no thread but its main one.
     std::vector<std::string> expected = {"LD_BIND_NOW=1", "RACELAB_SEED=3"};
     if (!skip) expected.push_back("child fork handler ran");  // sorted: lower case last
-    for (int run = 0; run < 3; ++run)
-      EXPECT_EQ(RunOnce(sock, {"RACELAB_SEED=3"}), expected) << skip;
+    for (int run = 1; run <= 3; ++run)
+      EXPECT_EQ(RunOnce(sock, run, {"RACELAB_SEED=3"}), expected) << skip;
     ::close(sock);
     EXPECT_EQ(ExitStatus(server), 0);
   }
@@ -234,7 +265,7 @@ TEST(ForkServerLoop, LdBindNowReachesTheChildOnlyIfItWasTheUsers) {
     ASSERT_EQ(fk::Receive(sock, &hello, nullptr), 1);
     std::vector<std::string> expected = {"RACELAB_SEED=1"};
     if (users) expected.insert(expected.begin(), "LD_BIND_NOW=1");
-    EXPECT_EQ(RunOnce(sock, {"RACELAB_SEED=1"}), expected) << users;
+    EXPECT_EQ(RunOnce(sock, 1, {"RACELAB_SEED=1"}), expected) << users;
     ::close(sock);
     EXPECT_EQ(ExitStatus(server), 0);
   }
@@ -258,8 +289,10 @@ TEST(ForkServerLoop, AKillEndsTheRunAndItsGroupAndAStaleKillIsIgnored) {
   fk::Message started, exited;
   ASSERT_EQ(fk::Receive(sock, &started, nullptr), 1);  // it hangs: kStarted comes
   ASSERT_EQ(started.type, fk::Type::kStarted);
+  ASSERT_EQ(started.seq, 1);
   ASSERT_GT(started.a, 0);
-  ASSERT_EQ(fk::Send(sock, Make(fk::Type::kKill)), 0);
+  ASSERT_EQ(fk::Send(sock, About(fk::Type::kKill, 2)), 0);  // no such run: ignored
+  ASSERT_EQ(fk::Send(sock, About(fk::Type::kKill, 1)), 0);
   ASSERT_EQ(fk::Receive(sock, &exited, nullptr), 1);
   EXPECT_EQ(exited.type, fk::Type::kExited);
   EXPECT_EQ(exited.a, started.a);
@@ -268,10 +301,151 @@ TEST(ForkServerLoop, AKillEndsTheRunAndItsGroupAndAStaleKillIsIgnored) {
   // End of file: the grandchild, which held the pipe too, is gone with the group.
   EXPECT_EQ(ReadAll(out[0]), "");
   ::close(out[0]);
-  ASSERT_EQ(fk::Send(sock, Make(fk::Type::kKill)), 0);  // stale: the run is over
-  EXPECT_EQ(RunOnce(sock, {"RACELAB_SEED=5"}), std::vector<std::string>{"RACELAB_SEED=5"});
+  ASSERT_EQ(fk::Send(sock, About(fk::Type::kKill, 1)), 0);  // stale: the run is over
+  EXPECT_EQ(RunOnce(sock, 2, {"RACELAB_SEED=5"}), std::vector<std::string>{"RACELAB_SEED=5"});
   ::close(sock);
   EXPECT_EQ(ExitStatus(server), 0);
+}
+
+// Sends a run request whose stdout and stderr are one new pipe: its read end, or -1.
+int Request(int sock, std::vector<std::string> settings) {
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return -1;
+  const int fds[2] = {out[1], out[1]};
+  const int sent = fk::Send(sock, Make(fk::Type::kRun, 0, 0, std::move(settings)), fds, 2);
+  ::close(out[1]);
+  if (sent == 0) return out[0];
+  ::close(out[0]);
+  return -1;
+}
+
+bool HasData(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) == 1;
+}
+
+// Whether the process holds a descriptor of the pipe whose read end is `fd`.
+bool HoldsPipe(pid_t pid, int fd) {
+  struct stat ours {};
+  if (::fstat(fd, &ours) != 0) return true;
+  const std::string dir = "/proc/" + std::to_string(pid) + "/fd";
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return true;
+  bool holds = false;
+  while (const dirent* e = ::readdir(d)) {
+    struct stat st {};
+    if (e->d_name[0] != '.' && ::stat((dir + "/" + e->d_name).c_str(), &st) == 0 &&
+        st.st_dev == ours.st_dev && st.st_ino == ours.st_ino)
+      holds = true;
+  }
+  ::closedir(d);
+  return holds;
+}
+
+// The next message, which must be of `type` about run `seq`.
+fk::Message Expect(int sock, fk::Type type, std::int64_t seq) {
+  fk::Message m;
+  EXPECT_EQ(fk::Receive(sock, &m, nullptr), 1);
+  EXPECT_EQ(m.type, type) << static_cast<char>(m.type);
+  EXPECT_EQ(m.seq, seq);
+  return m;
+}
+
+bool KilledBySigkill(const fk::Message& exited) {
+  const int status = static_cast<int>(exited.b);
+  return exited.type == fk::Type::kExited && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+// Requests sent while a child runs wait in their order, and the server forks each the
+// moment the child before it ends. A child holds no descriptor of a request waiting
+// behind it (or that request's output would stay open while the child lives).
+TEST(ForkServerLoop, RequestsWaitBehindTheRunningChildWhichHoldsNoneOfTheirPipes) {
+  int sock = -1;
+  const pid_t server = StartGreetedServer(&sock);
+  ASSERT_GT(server, 0);
+  const int first = Request(sock, {"RACELAB_TEST_HANG=1"});
+  ASSERT_GE(first, 0);
+  char line[8];
+  ASSERT_EQ(::read(first, line, sizeof line), 8);  // run 1 is up
+  const int second = Request(sock, {"RACELAB_TEST_HANG=1"});
+  const int third = Request(sock, {"RACELAB_SEED=3"});
+  ASSERT_GE(second, 0);
+  ASSERT_GE(third, 0);
+  Expect(sock, fk::Type::kStarted, 1);
+  // Run 1 hangs until killed: nothing of runs 2 and 3 can have begun.
+  EXPECT_FALSE(HasData(second));
+  EXPECT_FALSE(HasData(third));
+  ASSERT_EQ(fk::Send(sock, About(fk::Type::kKill, 1)), 0);
+  EXPECT_TRUE(KilledBySigkill(Expect(sock, fk::Type::kExited, 1)));
+  EXPECT_EQ(ReadAll(first), "");
+  ASSERT_EQ(::read(second, line, sizeof line), 8);  // run 2 is up, run 3 waits
+  const fk::Message started = Expect(sock, fk::Type::kStarted, 2);
+  ASSERT_GT(started.a, 0);
+  EXPECT_FALSE(HoldsPipe(static_cast<pid_t>(started.a), third));
+  EXPECT_FALSE(HasData(third));
+  ASSERT_EQ(fk::Send(sock, About(fk::Type::kKill, 2)), 0);
+  EXPECT_TRUE(KilledBySigkill(Expect(sock, fk::Type::kExited, 2)));
+  EXPECT_EQ(ReadAll(second), "");
+  EXPECT_EQ(ReadAll(third), "RACELAB_SEED=3\n");
+  fk::Message last;
+  ASSERT_EQ(fk::Receive(sock, &last, nullptr), 1);
+  if (last.type == fk::Type::kStarted) ASSERT_EQ(fk::Receive(sock, &last, nullptr), 1);
+  EXPECT_EQ(last.type, fk::Type::kExited);
+  EXPECT_EQ(last.seq, 3);
+  EXPECT_EQ(last.b, 0);
+  for (const int fd : {first, second, third}) ::close(fd);
+  ::close(sock);
+  EXPECT_EQ(ExitStatus(server), 0);
+}
+
+// A kill of a waiting request drops it: it is answered kFailed (ECANCELED), no child is
+// forked for it, and its pipes are closed.
+TEST(ForkServerLoop, AKilledWaitingRequestIsAnsweredCancelledWithoutAChild) {
+  int sock = -1;
+  const pid_t server = StartGreetedServer(&sock);
+  ASSERT_GT(server, 0);
+  const int first = Request(sock, {"RACELAB_TEST_HANG=1"});
+  ASSERT_GE(first, 0);
+  char line[8];
+  ASSERT_EQ(::read(first, line, sizeof line), 8);
+  const int second = Request(sock, {"RACELAB_SEED=2"});
+  ASSERT_GE(second, 0);
+  ASSERT_EQ(fk::Send(sock, About(fk::Type::kKill, 2)), 0);
+  ASSERT_EQ(fk::Send(sock, About(fk::Type::kKill, 1)), 0);
+  fk::Message m;  // kStarted comes only if the kill took longer than kStartedWithinMs
+  ASSERT_EQ(fk::Receive(sock, &m, nullptr), 1);
+  if (m.type == fk::Type::kStarted) ASSERT_EQ(fk::Receive(sock, &m, nullptr), 1);
+  EXPECT_EQ(m.seq, 1);
+  EXPECT_TRUE(KilledBySigkill(m));
+  const fk::Message dropped = Expect(sock, fk::Type::kFailed, 2);
+  EXPECT_EQ(dropped.a, ECANCELED);
+  EXPECT_EQ(ReadAll(second), "");  // no child wrote to it
+  EXPECT_EQ(RunOnce(sock, 3, {"RACELAB_SEED=4"}), std::vector<std::string>{"RACELAB_SEED=4"});
+  for (const int fd : {first, second}) ::close(fd);
+  ::close(sock);
+  EXPECT_EQ(ExitStatus(server), 0);
+}
+
+// More requests than kMaxAhead waiting is racelab breaking the protocol: the server kills
+// its child and ends with status 3.
+TEST(ForkServerLoop, MoreRequestsAheadThanAllowedEndTheServerWithStatus3) {
+  int sock = -1;
+  const pid_t server = StartGreetedServer(&sock);
+  ASSERT_GT(server, 0);
+  const int first = Request(sock, {"RACELAB_TEST_HANG=1"});
+  ASSERT_GE(first, 0);
+  char line[8];
+  ASSERT_EQ(::read(first, line, sizeof line), 8);
+  std::vector<int> waiting;
+  for (std::size_t i = 0; i <= fk::kMaxAhead; ++i) waiting.push_back(Request(sock, {"A=1"}));
+  EXPECT_EQ(ExitStatus(server), 3);
+  EXPECT_EQ(ReadAll(first), "");  // the child and its group are gone
+  for (const int fd : waiting) {
+    EXPECT_EQ(ReadAll(fd), "");
+    ::close(fd);
+  }
+  ::close(first);
+  ::close(sock);
 }
 
 TEST(ForkServerLoop, AMalformedRunRequestEndsTheServerWithStatus3AndNoChild) {
@@ -284,8 +458,9 @@ TEST(ForkServerLoop, AMalformedRunRequestEndsTheServerWithStatus3AndNoChild) {
       {fk::Encode(Make(fk::Type::kRun, 0, 0, {"RACELAB_SEED=1"})) + "x", 2},
       {fk::Encode(Make(fk::Type::kRun, 0, 0, {"RACELAB_SEED=1"})).substr(0, 8), 2},
       {fk::Encode(Make(fk::Type::kRun, 0, 0, {"RACELAB_SEED=1"})), 1},  // one pipe only
-      {fk::Encode(Make(fk::Type::kKill)), 2},                           // a kill with descriptors
-      {fk::Encode(Make(fk::Type::kExited, 1, 0)), 2},
+      {fk::Encode(About(fk::Type::kKill, 1)), 2},                       // a kill with descriptors
+      {fk::Encode(About(fk::Type::kExited, 1, 1)), 2},
+      {"K", 0},  // a kill without its run's number
   };
   for (const auto& [bytes, nfds] : bad) {
     int sock = -1;

@@ -93,6 +93,7 @@ Report ReportOf(const std::vector<FakeRun>& runs, int part, std::uint64_t parts)
   JudgeExpectations(tr);
   r.targets.push_back(tr);
   r.elapsed_s = static_cast<double>(part + 2);
+  r.racelab_cpu_s = 0.25 * (part + 2);
   if (part >= 0)
     r.shards = ShardCoverage{
         parts, {static_cast<std::uint64_t>(part)}, {"host" + std::to_string(part % 2)}};
@@ -104,6 +105,7 @@ nlohmann::json Comparable(const Report& r) {
   nlohmann::json j = nlohmann::json::parse(RenderJson(r));
   j.erase("shards");
   j.erase("elapsed_s");
+  j.erase("racelab_cpu_s");
   return j;
 }
 
@@ -155,6 +157,10 @@ RC_GTEST_PROP(MergeReports, MergingEveryPartGivesTheReportOfTheWhole, ()) {
   RC_ASSERT(Comparable(*merged) == Comparable(ReportOf(c.runs, -1, 1)));
   RC_ASSERT(merged->shards->indices.size() == c.parts);
   RC_ASSERT(!merged->shards->Partial());
+  // racelab's own CPU is the sum of the parts' (each a multiple of 1/4: exact in a double).
+  double cpu = 0;
+  for (const ShardFile& f : files) cpu += f.report.racelab_cpu_s;
+  RC_ASSERT(merged->racelab_cpu_s == cpu);
 }
 
 RC_GTEST_PROP(MergeReports, IsCommutativeAndAssociative, ()) {

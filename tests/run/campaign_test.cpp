@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <set>
 #include <string>
 #include <utility>
@@ -98,40 +100,60 @@ TEST(Campaign, UntilFailStopsATargetAfterItsFirstFailure) {
   EXPECT_EQ(calls.load(), 6);
 }
 
-// Each Start with the seed it starts and how many runs the campaign had judged by then.
+// Each Start: the seed it starts, how many runs the campaign had judged by then, and the
+// seed of the run it was queued behind (0 for none).
+struct StartRecord {
+  std::uint64_t seed = 0;
+  std::uint64_t judged = 0;
+  std::uint64_t behind = 0;
+  bool operator==(const StartRecord& o) const {
+    return seed == o.seed && judged == o.judged && behind == o.behind;
+  }
+};
+
+std::ostream& operator<<(std::ostream& os, const StartRecord& r) {
+  return os << "{seed " << r.seed << ", judged " << r.judged << ", behind " << r.behind << "}";
+}
+
 class RecordingRunner : public ProcessRunner {
  public:
   ProcessResult Run(const ProcessSpec&) override { return Exited(0); }
-  std::unique_ptr<StartedRun> Start(ProcessSpec spec) override {
-    starts.emplace_back(std::stoull(EnvOf(spec, "RACELAB_SEED")), campaign->progress().done);
-    return ProcessRunner::Start(std::move(spec));
+  std::unique_ptr<StartedRun> Start(ProcessSpec spec, StartedRun* after) override {
+    const std::uint64_t seed = std::stoull(EnvOf(spec, "RACELAB_SEED"));
+    starts.push_back({seed, campaign->progress().done, after != nullptr ? seeds.at(after) : 0});
+    std::unique_ptr<StartedRun> run = ProcessRunner::Start(std::move(spec), after);
+    seeds[run.get()] = seed;
+    return run;
   }
   void CancelAll() override {}
   const Campaign* campaign = nullptr;
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> starts;
+  std::vector<StartRecord> starts;
+  std::map<const StartedRun*, std::uint64_t> seeds;
 };
 
-// Three runs on one worker: each start's seed and the runs judged by then.
-std::vector<std::pair<std::uint64_t, std::uint64_t>> StartsOfThreeRuns(bool until_fail) {
+// Four runs on one worker: each start's seed, the runs judged by then and what it was
+// queued behind.
+std::vector<StartRecord> StartsOfFourRuns(bool until_fail) {
   RecordingRunner runner;
-  CampaignOptions o = Options(3, 1);
+  CampaignOptions o = Options(4, 1);
   o.until_fail = until_fail;
   Campaign c(runner, o, {PathTarget()});
   runner.campaign = &c;
-  EXPECT_EQ(c.Run()[0].runs, 3u);
+  EXPECT_EQ(c.Run()[0].runs, 4u);
   return runner.starts;
 }
 
-TEST(Campaign, StartsTheNextRunBeforeJudgingTheOneThatEnded) {
-  const std::vector<std::pair<std::uint64_t, std::uint64_t>> expected = {
-      {100, 0}, {101, 0}, {102, 1}};
-  EXPECT_EQ(StartsOfThreeRuns(false), expected);
+// Two runs started at any time: the next queued behind the running one, and a run judged
+// while the next one runs.
+TEST(Campaign, QueuesTheNextRunBehindTheRunningOneAndJudgesWhileItRuns) {
+  const std::vector<StartRecord> expected = {
+      {100, 0, 0}, {101, 0, 100}, {102, 0, 101}, {103, 1, 102}};
+  EXPECT_EQ(StartsOfFourRuns(false), expected);
 }
 
 TEST(Campaign, UntilFailJudgesEachRunBeforeTheNextStarts) {
-  const std::vector<std::pair<std::uint64_t, std::uint64_t>> expected = {
-      {100, 0}, {101, 1}, {102, 2}};
-  EXPECT_EQ(StartsOfThreeRuns(true), expected);
+  const std::vector<StartRecord> expected = {{100, 0, 0}, {101, 1, 0}, {102, 2, 0}, {103, 3, 0}};
+  EXPECT_EQ(StartsOfFourRuns(true), expected);
 }
 
 TEST(Campaign, ARunSpecIsTheSpecOfMakeSpecWithTheTargetsPartShared) {

@@ -8,9 +8,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <tuple>
+#include <vector>
 
 #include "judge/classify.hpp"
 #include "run/campaign.hpp"
@@ -156,6 +159,67 @@ TEST(ForkServerCancel, CancelAllKillsARunningChildThroughItsServer) {
   const LaunchUse use = runner.UseFor(FIXTURE_PROGRAM);
   EXPECT_EQ(use.launch, "fork");
   EXPECT_EQ(use.note, "");
+}
+
+// Runs started after another go to that run's server, wait there and end in their order.
+TEST(ForkServerQueue, RunsStartedAfterAnotherWaitAtItsServerAndEndInOrder) {
+  ForkServerRunner runner(Launch::kFork, Preload());
+  std::set<int> servers;
+  runner.SetStartedHook([&](int server, int) { servers.insert(server); });
+  std::vector<std::unique_ptr<StartedRun>> runs;
+  for (int i = 0; i <= ForkServerRunner::kRunsAhead; ++i) {
+    ProcessSpec spec = FixtureSpec("ok");
+    runs.push_back(runner.Start(std::move(spec), runs.empty() ? nullptr : runs.back().get()));
+  }
+  for (std::unique_ptr<StartedRun>& run : runs) {
+    const ProcessResult r = runner.Wait(std::move(run));
+    EXPECT_EQ(r.termination, Termination::kExited);
+    EXPECT_EQ(r.out, "hello\n");
+  }
+  EXPECT_EQ(servers.size(), 1u);                  // one server forked them all
+  EXPECT_EQ(runner.IdleServerPids().size(), 1u);  // and is idle again
+  EXPECT_EQ(runner.UseFor(FIXTURE_PROGRAM).launch, "fork");
+}
+
+// A waiting run is timed from its fork, not from its request: behind a run that hangs until
+// its timeout, it gets its whole timeout too.
+TEST(ForkServerQueue, AWaitingRunIsTimedFromItsStartNotFromItsRequest) {
+  ForkServerRunner runner(Launch::kFork, Preload());
+  ProcessSpec hang = FixtureSpec("hang");
+  hang.timeout = std::chrono::milliseconds(2000);
+  std::unique_ptr<StartedRun> first = runner.Start(hang, nullptr);
+  std::unique_ptr<StartedRun> second = runner.Start(hang, first.get());
+  const ProcessResult a = runner.Wait(std::move(first));
+  const ProcessResult b = runner.Wait(std::move(second));
+  EXPECT_EQ(a.termination, Termination::kTimedOut);
+  EXPECT_EQ(b.termination, Termination::kTimedOut);
+  // Timed from its request, it would have been killed about when the first one ended: this
+  // fails only if the server took 1 s between reaping one child and forking the next.
+  EXPECT_GE(b.wall, std::chrono::milliseconds(1000));
+}
+
+// Ctrl-C kills the running run and drops the one waiting behind it, which is never forked.
+TEST(ForkServerCancel, CancelAllEndsARunAndDropsTheRunsWaitingBehindIt) {
+  ForkServerRunner runner(Launch::kFork, Preload());
+  std::atomic<int> child{-1};
+  std::atomic<int> children{0};
+  runner.SetStartedHook([&](int, int pid) {
+    child.store(pid);
+    ++children;
+  });
+  std::unique_ptr<StartedRun> first = runner.Start(FixtureSpec("hang"), nullptr);
+  std::unique_ptr<StartedRun> second = runner.Start(FixtureSpec("hang"), first.get());
+  std::thread cancel([&] {
+    while (child.load() < 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    runner.CancelAll();
+  });
+  const ProcessResult a = runner.Wait(std::move(first));
+  const ProcessResult b = runner.Wait(std::move(second));
+  cancel.join();
+  EXPECT_EQ(a.termination, Termination::kCancelled);
+  EXPECT_EQ(b.termination, Termination::kCancelled);
+  EXPECT_NE(::kill(child.load(), 0), 0) << "the child is gone, reaped by its server";
+  EXPECT_EQ(children.load(), 1) << "the waiting run was forked";
 }
 
 }  // namespace

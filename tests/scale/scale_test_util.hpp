@@ -101,6 +101,7 @@ inline nlohmann::json WithoutTimingsAndHosts(nlohmann::json j) {
   static const std::regex kNoise(R"((pid|tid)=[0-9]+(, (running|finished))?|0x[0-9a-f]+)");
   j = nlohmann::json::parse(std::regex_replace(j.dump(), kNoise, "$1=N"));
   j.erase("elapsed_s");
+  j.erase("racelab_cpu_s");
   j.erase("shards");
   if (j.contains("targets"))
     for (auto& t : j["targets"]) {
