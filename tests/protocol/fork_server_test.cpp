@@ -356,17 +356,34 @@ bool KilledBySigkill(const fk::Message& exited) {
   return exited.type == fk::Type::kExited && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
+// A greeted server whose run 1 hangs, its child and grandchild up: the server's pid (or -1),
+// and in *first the read end of run 1's output.
+pid_t StartHanging(int* sock, int* first) {
+  const pid_t server = StartGreetedServer(sock);
+  if (server <= 0) return -1;
+  *first = Request(*sock, {"RACELAB_TEST_HANG=1"});
+  char line[8];
+  if (*first < 0 || ::read(*first, line, sizeof line) != 8) return -1;
+  return server;
+}
+
+// The next message but a kStarted (which comes only for a run that outlived
+// kStartedWithinMs).
+fk::Message AfterStart(int sock) {
+  fk::Message m;
+  EXPECT_EQ(fk::Receive(sock, &m, nullptr), 1);
+  if (m.type == fk::Type::kStarted) EXPECT_EQ(fk::Receive(sock, &m, nullptr), 1);
+  return m;
+}
+
 // Requests sent while a child runs wait in their order, and the server forks each the
 // moment the child before it ends. A child holds no descriptor of a request waiting
 // behind it (or that request's output would stay open while the child lives).
 TEST(ForkServerLoop, RequestsWaitBehindTheRunningChildWhichHoldsNoneOfTheirPipes) {
-  int sock = -1;
-  const pid_t server = StartGreetedServer(&sock);
+  int sock = -1, first = -1;
+  const pid_t server = StartHanging(&sock, &first);
   ASSERT_GT(server, 0);
-  const int first = Request(sock, {"RACELAB_TEST_HANG=1"});
-  ASSERT_GE(first, 0);
   char line[8];
-  ASSERT_EQ(::read(first, line, sizeof line), 8);  // run 1 is up
   const int second = Request(sock, {"RACELAB_TEST_HANG=1"});
   const int third = Request(sock, {"RACELAB_SEED=3"});
   ASSERT_GE(second, 0);
@@ -387,9 +404,7 @@ TEST(ForkServerLoop, RequestsWaitBehindTheRunningChildWhichHoldsNoneOfTheirPipes
   EXPECT_TRUE(KilledBySigkill(Expect(sock, fk::Type::kExited, 2)));
   EXPECT_EQ(ReadAll(second), "");
   EXPECT_EQ(ReadAll(third), "RACELAB_SEED=3\n");
-  fk::Message last;
-  ASSERT_EQ(fk::Receive(sock, &last, nullptr), 1);
-  if (last.type == fk::Type::kStarted) ASSERT_EQ(fk::Receive(sock, &last, nullptr), 1);
+  const fk::Message last = AfterStart(sock);
   EXPECT_EQ(last.type, fk::Type::kExited);
   EXPECT_EQ(last.seq, 3);
   EXPECT_EQ(last.b, 0);
@@ -401,20 +416,14 @@ TEST(ForkServerLoop, RequestsWaitBehindTheRunningChildWhichHoldsNoneOfTheirPipes
 // A kill of a waiting request drops it: it is answered kFailed (ECANCELED), no child is
 // forked for it, and its pipes are closed.
 TEST(ForkServerLoop, AKilledWaitingRequestIsAnsweredCancelledWithoutAChild) {
-  int sock = -1;
-  const pid_t server = StartGreetedServer(&sock);
+  int sock = -1, first = -1;
+  const pid_t server = StartHanging(&sock, &first);
   ASSERT_GT(server, 0);
-  const int first = Request(sock, {"RACELAB_TEST_HANG=1"});
-  ASSERT_GE(first, 0);
-  char line[8];
-  ASSERT_EQ(::read(first, line, sizeof line), 8);
   const int second = Request(sock, {"RACELAB_SEED=2"});
   ASSERT_GE(second, 0);
   ASSERT_EQ(fk::Send(sock, About(fk::Type::kKill, 2)), 0);
   ASSERT_EQ(fk::Send(sock, About(fk::Type::kKill, 1)), 0);
-  fk::Message m;  // kStarted comes only if the kill took longer than kStartedWithinMs
-  ASSERT_EQ(fk::Receive(sock, &m, nullptr), 1);
-  if (m.type == fk::Type::kStarted) ASSERT_EQ(fk::Receive(sock, &m, nullptr), 1);
+  const fk::Message m = AfterStart(sock);
   EXPECT_EQ(m.seq, 1);
   EXPECT_TRUE(KilledBySigkill(m));
   const fk::Message dropped = Expect(sock, fk::Type::kFailed, 2);
@@ -429,13 +438,9 @@ TEST(ForkServerLoop, AKilledWaitingRequestIsAnsweredCancelledWithoutAChild) {
 // More requests than kMaxAhead waiting is racelab breaking the protocol: the server kills
 // its child and ends with status 3.
 TEST(ForkServerLoop, MoreRequestsAheadThanAllowedEndTheServerWithStatus3) {
-  int sock = -1;
-  const pid_t server = StartGreetedServer(&sock);
+  int sock = -1, first = -1;
+  const pid_t server = StartHanging(&sock, &first);
   ASSERT_GT(server, 0);
-  const int first = Request(sock, {"RACELAB_TEST_HANG=1"});
-  ASSERT_GE(first, 0);
-  char line[8];
-  ASSERT_EQ(::read(first, line, sizeof line), 8);
   std::vector<int> waiting;
   for (std::size_t i = 0; i <= fk::kMaxAhead; ++i) waiting.push_back(Request(sock, {"A=1"}));
   EXPECT_EQ(ExitStatus(server), 3);
