@@ -3,7 +3,6 @@
 // both workloads; racelab's own costs; its peak memory against its run count. Presenting the
 // numbers is bench_throughput_report.cpp's.
 #include <fmt/core.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -139,12 +138,7 @@ ToolRun RunLibraryCampaign(const BenchContext& ctx, const Workload& w, bool reap
   o.runs = w.runs;
   o.jobs = static_cast<int>(ctx.cores);
   o.seed = 1;
-  auto self_cpu = [] {
-    rusage ru{};
-    ::getrusage(RUSAGE_SELF, &ru);
-    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-  };
+  auto self_cpu = [] { return std::chrono::duration<double>(SelfCpu()).count(); };
   PosixProcessRunner runner(reap_orphans);
   SetActiveRunner(&runner);
   const double cpu0 = self_cpu();

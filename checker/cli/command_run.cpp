@@ -1,7 +1,6 @@
 // `racelab run`: each target many times in parallel, every run classified, one report.
 #include <fmt/core.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,15 +33,6 @@
 namespace racelab::cli {
 
 namespace {
-
-// The CPU time this process has used so far, its exited threads included and its children
-// not (getrusage's total is the scheduler's exact runtime).
-double OwnCpuSeconds() {
-  rusage u{};
-  if (::getrusage(RUSAGE_SELF, &u) != 0) return 0;
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
 
 // The default --jobs, measured in docs/benchmarks.md ("--jobs"): one run per core to start
 // with, and more, up to two per core, while the cores sit idle. A run that waits (to start
@@ -234,7 +224,7 @@ int CmdRun(const std::vector<std::string>& args) {
   }
   report.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  report.racelab_cpu_s = OwnCpuSeconds();
+  report.racelab_cpu_s = std::chrono::duration<double>(SelfCpu()).count();
   report.interrupted = signal_seen != 0;
   if (report.settings.expect)
     for (std::size_t i = 0; i < targets.size(); ++i)

@@ -222,6 +222,8 @@ void Campaign::Worker() {
       for (Taken& t : started) runner_.Wait(std::move(t.run));  // every started run is waited for
       return;
     }
+    // Refilled before judging, so the server has its next request at once; with
+    // --until-fail after, so that the run just judged can stop its target.
     if (ahead > 0) fill();
     Judge(current, pr);
     MaybeAddWorker();

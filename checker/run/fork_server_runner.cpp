@@ -435,9 +435,8 @@ ForkServerRunner::Outcome ForkServerRunner::AwaitRun(ForkRun& run, std::string* 
       s.next_start = status.type == fk::Type::kExited ? std::clamp(reaped, start, read) : read;
     }
     if (status.type == fk::Type::kFailed && pid == 0) {
-      // ECANCELED: dropped at racelab's Ctrl-C before it began.
-      if (kill_sent && status.a == ECANCELED) return Outcome::kDone;
-      r = HarnessFailure(static_cast<int>(status.a));
+      // ECANCELED after racelab's kill: dropped before it began, and cancelled.
+      if (!kill_sent || status.a != ECANCELED) r = HarnessFailure(static_cast<int>(status.a));
       return Outcome::kDone;
     }
     const bool first = pid == 0;

@@ -153,6 +153,12 @@ void ReapStrayChildren(bool force) {
   ReapOrphans(force);
 }
 
+std::chrono::microseconds SelfCpu() {
+  rusage u{};
+  if (::getrusage(RUSAGE_SELF, &u) != 0) return std::chrono::microseconds(0);
+  return ToMicros(u.ru_utime) + ToMicros(u.ru_stime);
+}
+
 void KillOwnedHelper(int pid) {
   if (pid <= 0) return;
   Registry& reg = Owned();

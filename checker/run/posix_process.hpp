@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 
 #include "run/process.hpp"
@@ -40,5 +41,8 @@ void KillOwnedHelper(int pid);
 // subreaper); without force, at most every few milliseconds. For runners whose children
 // are not racelab's own (the fork server's).
 void ReapStrayChildren(bool force);
+// The CPU time (user + system) this process has used so far, its ended threads included and
+// its children not (getrusage's total is the scheduler's exact runtime).
+std::chrono::microseconds SelfCpu();
 
 }  // namespace racelab
